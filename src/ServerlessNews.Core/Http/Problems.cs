@@ -1,0 +1,45 @@
+using Azure;
+using Microsoft.AspNetCore.Http;
+
+namespace ServerlessNews.Http;
+
+/// <summary>RFC 9457 problem responses shared by every endpoint.</summary>
+public static class Problems
+{
+    public static IResult Status(int status, string title, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title);
+
+    public static IResult Validation(Dictionary<string, string[]> errors, string detail = "One or more fields are invalid; nothing was stored.") =>
+        TypedResults.ValidationProblem(errors, detail: detail, title: "The request has invalid fields.");
+
+    public static IResult NotFound(string detail) => Status(StatusCodes.Status404NotFound, "Not found.", detail);
+
+    public static IResult StorageUnavailable() =>
+        Status(StatusCodes.Status503ServiceUnavailable, "Storage is unavailable.",
+            "Nothing was stored. Retry the same request later; repeating it is safe.");
+
+    /// <summary>
+    /// True for a storage failure the caller should retry (network down, throttled, server error),
+    /// as opposed to a bug. The answer is then 503, never a 2xx for something not stored.
+    /// </summary>
+    public static bool IsStorageOutage(Exception e) => e switch
+    {
+        RequestFailedException r => r.Status is 0 or 408 or 429 or >= 500,
+        HttpRequestException => true,
+        AggregateException a => a.InnerExceptions.All(IsStorageOutage),
+        _ => e.InnerException is not null && IsStorageOutage(e.InnerException),
+    };
+
+    /// <summary>Runs an endpoint's work and maps a storage outage to 503.</summary>
+    public static async Task<IResult> GuardAsync(Func<Task<IResult>> work)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (Exception e) when (IsStorageOutage(e))
+        {
+            return StorageUnavailable();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace ServerlessNews.Index;
+
+public static class ArticleStates
+{
+    public const string Accepted = "accepted";
+    public const string Published = "published";
+    public const string Embargoed = "embargoed";
+    public const string Killed = "killed";
+    public const string Superseded = "superseded";
+    public const string Failed = "failed";
+    public const string Retrying = "retrying";
+}
+
+/// <summary>The current state of one article (PartitionKey = article id, RowKey = "article").</summary>
+public sealed class ArticleEntity : ITableEntity
+{
+    public const string Row = "article";
+
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = Row;
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public long Revision { get; set; }
+    public string State { get; set; } = "";
+    public string Path { get; set; } = "";
+    public string Headline { get; set; } = "";
+    public string Section { get; set; } = "";
+    public string? Summary { get; set; }
+    public string Authors { get; set; } = "[]";
+    public string Tags { get; set; } = "[]";
+    public DateTimeOffset PublishedAt { get; set; }
+    public DateTimeOffset? UpdatedAt { get; set; }
+    public DateTimeOffset? EmbargoedUntil { get; set; }
+}
+
+/// <summary>One accepted revision and what became of it (PartitionKey = article id, RowKey = "rev-" + padded revision).</summary>
+public sealed class RevisionEntity : ITableEntity
+{
+    public const string RowPrefix = "rev-";
+
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public long Revision { get; set; }
+    public string State { get; set; } = "";
+    public string? Reason { get; set; }
+    public string Source { get; set; } = "";
+    public string Submission { get; set; } = "";
+    public DateTimeOffset ReceivedAt { get; set; }
+
+    public static string RowKeyFor(long revision) =>
+        RowPrefix + revision.ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>Point lookup from a public URL path to its article (PartitionKey = "path|world|2026|…", RowKey = "path").</summary>
+public sealed class PathEntity : ITableEntity
+{
+    public const string Row = "path";
+
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = Row;
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string ArticleId { get; set; } = "";
+
+    /// <summary>Table keys may not contain '/', and article ids never contain '|', so the two cannot collide.</summary>
+    public static string KeyFor(string path) => "path" + path.Replace('/', '|');
+}

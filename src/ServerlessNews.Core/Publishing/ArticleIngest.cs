@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Logging;
+using ServerlessNews.Articles;
+using ServerlessNews.Index;
+using ServerlessNews.Storage;
+
+namespace ServerlessNews.Publishing;
+
+public enum IngestOutcome
+{
+    Accepted,
+    Duplicate,
+}
+
+/// <summary>
+/// The one path every submission takes, webhook or inbox: store it durably, record it, queue it.
+/// Each step is idempotent, keyed by the delivery id, so a retry after a crash at any point completes
+/// the work, and concurrent deliveries of one webhook-id store one submission.
+/// </summary>
+public sealed partial class ArticleIngest(
+    BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables, ArticleIndex index, TimeProvider time, ILogger<ArticleIngest> logger)
+{
+    private readonly BlobContainerClient _submissions = blobs.GetBlobContainerClient(StorageNames.SubmissionsContainer);
+    private readonly QueueClient _publish = queues.GetQueueClient(StorageNames.PublishQueue);
+    private readonly TableClient _deliveries = tables.GetTableClient(StorageNames.DeliveriesTable);
+
+    public async Task<bool> IsKnownDeliveryAsync(string deliveryId, CancellationToken ct) =>
+        (await _deliveries.GetEntityIfExistsAsync<TableEntity>(DeliveryKey(deliveryId), "", ["PartitionKey"], ct)).HasValue;
+
+    public async Task<IngestOutcome> AcceptAsync(
+        ArticleSubmission submission, ReadOnlyMemory<byte> raw, string extension, string deliveryId, string source, CancellationToken ct)
+    {
+        var key = DeliveryKey(deliveryId);
+        var blobName = $"{submission.Id}/{submission.Revision:D19}-{key[..16]}{extension}";
+        await StoreOnceAsync(blobName, raw, extension, deliveryId, source, ct);
+        await index.RecordAcceptedAsync(submission, blobName, source, ct);
+        var message = JsonSerializer.Serialize(new PublishMessage(submission.Id, submission.Revision, blobName), CoreJsonContext.Default.PublishMessage);
+        await _publish.SendMessageAsync(message, ct);
+        try
+        {
+            await _deliveries.AddEntityAsync(new TableEntity(key, "")
+            {
+                ["DeliveryId"] = deliveryId.Length > 200 ? deliveryId[..200] : deliveryId,
+                ["ArticleId"] = submission.Id,
+                ["Revision"] = submission.Revision,
+                ["Submission"] = blobName,
+            }, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // A concurrent delivery of the same id got here first; the publisher treats the extra message as a no-op.
+            return IngestOutcome.Duplicate;
+        }
+        LogAccepted(submission.Id, submission.Revision, source);
+        return IngestOutcome.Accepted;
+    }
+
+    private async Task StoreOnceAsync(string blobName, ReadOnlyMemory<byte> raw, string extension, string deliveryId, string source, CancellationToken ct)
+    {
+        var options = new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = extension == ".json" ? "application/json" : "text/markdown; charset=utf-8" },
+            Metadata = new Dictionary<string, string>
+            {
+                ["deliveryKey"] = DeliveryKey(deliveryId),
+                ["source"] = AsciiOnly(source),
+                ["receivedAt"] = time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            },
+            // Submissions are immutable: the first write of a delivery wins, repeats change nothing.
+            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+        };
+        try
+        {
+            await _submissions.GetBlobClient(blobName).UploadAsync(new BinaryData(raw), options, ct);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+        }
+    }
+
+    /// <summary>Table keys may not contain '/', '\', '#', '?' or control characters; a hash has none.</summary>
+    public static string DeliveryKey(string deliveryId) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(deliveryId)));
+
+    private static string AsciiOnly(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            builder.Append(c is >= ' ' and <= '~' ? c : '_');
+        }
+        return builder.ToString();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted article {ArticleId} revision {Revision} from {Source}")]
+    private partial void LogAccepted(string articleId, long revision, string source);
+}

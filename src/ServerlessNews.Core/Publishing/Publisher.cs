@@ -1,0 +1,158 @@
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Logging;
+using ServerlessNews.Articles;
+using ServerlessNews.Index;
+using ServerlessNews.Rendering;
+using ServerlessNews.Storage;
+
+namespace ServerlessNews.Publishing;
+
+/// <summary>
+/// Handles one <c>publish</c> message: normalize, render, write the page to <c>$web</c>, index it.
+/// Idempotent and order-proof: the same revision twice is a no-op, an older revision after a newer one
+/// is recorded as superseded, and every write refuses to replace a newer revision.
+/// </summary>
+public sealed partial class Publisher(
+    BlobServiceClient blobs,
+    QueueServiceClient queues,
+    ArticleIndex index,
+    PageRenderer renderer,
+    TimeProvider time,
+    ILogger<Publisher> logger)
+{
+    /// <summary>The host's default number of tries before a message goes to the poison queue.</summary>
+    public const int MaxDequeueCount = 5;
+
+    /// <summary>Azure Queue Storage hides a message for at most seven days; longer embargoes hop.</summary>
+    private static readonly TimeSpan MaxVisibilityDelay = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
+
+    private readonly BlobContainerClient _submissions = blobs.GetBlobContainerClient(StorageNames.SubmissionsContainer);
+    private readonly BlobContainerClient _content = blobs.GetBlobContainerClient(StorageNames.ContentContainer);
+    private readonly BlobContainerClient _web = blobs.GetBlobContainerClient(StorageNames.WebContainer);
+    private readonly QueueClient _publish = queues.GetQueueClient(StorageNames.PublishQueue);
+
+    public async Task HandleAsync(string messageText, long dequeueCount, CancellationToken ct)
+    {
+        var message = JsonSerializer.Deserialize(messageText, CoreJsonContext.Default.PublishMessage)
+            ?? throw new InvalidOperationException("Empty publish message.");
+        try
+        {
+            await PublishAsync(message, ct);
+        }
+        catch (InvalidSubmissionException e)
+        {
+            // Stored input that no longer validates cannot succeed on a retry.
+            await index.SetRevisionStateAsync(message.ArticleId, message.Revision, ArticleStates.Failed, e.Errors.ToString(), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var state = dequeueCount >= MaxDequeueCount ? ArticleStates.Failed : ArticleStates.Retrying;
+            LogPublishFailed(e, message.ArticleId, message.Revision, dequeueCount);
+            await index.SetRevisionStateAsync(message.ArticleId, message.Revision, state, e.Message, ct);
+            throw; // the host retries, then moves the message to publish-poison
+        }
+    }
+
+    private async Task PublishAsync(PublishMessage message, CancellationToken ct)
+    {
+        var current = await index.GetAsync(message.ArticleId, ct);
+        if (current is not null && current.Revision > message.Revision)
+        {
+            LogSuperseded(message.ArticleId, message.Revision, current.Revision);
+            await index.SetRevisionStateAsync(message.ArticleId, message.Revision, ArticleStates.Superseded,
+                $"Revision {current.Revision} is newer.", ct);
+            return;
+        }
+        if (current is not null && current.Revision == message.Revision && current.State is ArticleStates.Published or ArticleStates.Killed)
+        {
+            return; // a re-delivery of work already done
+        }
+
+        var submission = await LoadAsync(message, ct);
+        var document = new ArticleDocument(submission, current?.Path is { Length: > 0 } path ? path : ArticleDocument.PathFor(submission));
+        switch (submission.Status)
+        {
+            case ArticleStatus.Embargoed when submission.EmbargoedUntil > time.GetUtcNow():
+                await HoldUntilEmbargoLiftsAsync(document, message, ct);
+                break;
+            case ArticleStatus.Killed:
+                await KillAsync(document, current, ct);
+                break;
+            default:
+                await WriteAsync(document, ct);
+                break;
+        }
+    }
+
+    private async Task<ArticleSubmission> LoadAsync(PublishMessage message, CancellationToken ct)
+    {
+        var raw = (await _submissions.GetBlobClient(message.Submission).DownloadContentAsync(ct)).Value.Content;
+        var parsed = SubmissionParser.ParseFile(message.Submission, raw.ToMemory().Span);
+        return parsed.IsValid ? parsed.Submission! : throw new InvalidSubmissionException(parsed.Errors);
+    }
+
+    /// <summary>Renders and writes one article's page from its normalized document.</summary>
+    public async Task WriteAsync(ArticleDocument document, CancellationToken ct)
+    {
+        var a = document.Article;
+        var json = JsonSerializer.SerializeToUtf8Bytes(document, CoreJsonContext.Default.ArticleDocument);
+        await RevisionGuard.UploadUnlessNewerAsync(_content.GetBlobClient(ContentBlobName(a.Id)), new BinaryData(json), "application/json", a.Revision, ct);
+        var html = await renderer.RenderArticleAsync(document, ct);
+        var written = await RevisionGuard.UploadUnlessNewerAsync(
+            _web.GetBlobClient(document.PageBlobName), BinaryData.FromString(html), "text/html; charset=utf-8", a.Revision, ct, PageCacheControl);
+        if (!written || !await index.SaveAsync(document, ArticleStates.Published, ct))
+        {
+            await index.SetRevisionStateAsync(a.Id, a.Revision, ArticleStates.Superseded, "A newer revision was published meanwhile.", ct);
+            return;
+        }
+        await index.SetRevisionStateAsync(a.Id, a.Revision, ArticleStates.Published, null, ct);
+        LogPublished(a.Id, a.Revision, document.Path);
+    }
+
+    private async Task KillAsync(ArticleDocument document, ArticleEntity? current, CancellationToken ct)
+    {
+        var a = document.Article;
+        // Recorded even for an article never published, so that an older revision arriving late stays dead.
+        var killed = document with
+        {
+            Article = a with { Headline = current?.Headline ?? "", Section = current?.Section ?? "" },
+            Path = current?.Path ?? "",
+        };
+        if (await index.SaveAsync(killed, ArticleStates.Killed, ct) && killed.Path.Length > 0)
+        {
+            await _web.GetBlobClient(killed.PageBlobName).DeleteIfExistsAsync(cancellationToken: ct);
+        }
+        await index.SetRevisionStateAsync(a.Id, a.Revision, ArticleStates.Killed, null, ct);
+        LogKilled(a.Id, a.Revision);
+    }
+
+    /// <summary>An embargoed revision waits as an invisible queue message: durable across restarts, no polling.</summary>
+    private async Task HoldUntilEmbargoLiftsAsync(ArticleDocument document, PublishMessage message, CancellationToken ct)
+    {
+        var wait = document.Article.EmbargoedUntil!.Value - time.GetUtcNow();
+        var delay = wait < MaxVisibilityDelay ? wait : MaxVisibilityDelay;
+        var text = JsonSerializer.Serialize(message, CoreJsonContext.Default.PublishMessage);
+        await _publish.SendMessageAsync(text, visibilityTimeout: delay, cancellationToken: ct);
+        await index.SetRevisionStateAsync(message.ArticleId, message.Revision, ArticleStates.Embargoed,
+            $"Embargoed until {PageRenderer.Iso(document.Article.EmbargoedUntil.Value)}.", ct);
+    }
+
+    public static string ContentBlobName(string articleId) => articleId + ".json";
+
+    /// <summary>Pages change on edits and comments; a CDN may keep them briefly.</summary>
+    public const string PageCacheControl = "public, max-age=60";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Published article {ArticleId} revision {Revision} at {Path}")]
+    private partial void LogPublished(string articleId, long revision, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Killed article {ArticleId} at revision {Revision}")]
+    private partial void LogKilled(string articleId, long revision);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ignored article {ArticleId} revision {Revision}: revision {Newer} is newer")]
+    private partial void LogSuperseded(string articleId, long revision, long newer);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing article {ArticleId} revision {Revision} failed on try {DequeueCount}")]
+    private partial void LogPublishFailed(Exception exception, string articleId, long revision, long dequeueCount);
+}

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Text;
+using Ganss.Xss;
+using Markdig;
+using Markdig.Syntax;
+using ServerlessNews.Articles;
+
+namespace ServerlessNews.Rendering;
+
+/// <summary>Turns an article body in any of the three formats into safe HTML for the page.</summary>
+public sealed class BodyRenderer
+{
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
+        .UseAdvancedExtensions()
+        .Build();
+
+    private readonly HtmlSanitizer _sanitizer = CreateSanitizer();
+
+    private static HtmlSanitizer CreateSanitizer()
+    {
+        var sanitizer = new HtmlSanitizer();
+        sanitizer.AllowedSchemes.Clear();
+        sanitizer.AllowedSchemes.UnionWith(["http", "https", "mailto"]);
+        // Editors' classes and ids could collide with the theme; the theme styles plain elements.
+        sanitizer.AllowedAttributes.Remove("class");
+        sanitizer.AllowedAttributes.Remove("id");
+        return sanitizer;
+    }
+
+    public string Render(ArticleBody body, string? dateline)
+    {
+        var html = body.Format switch
+        {
+            BodyFormat.Markdown => _sanitizer.Sanitize(MarkdownToHtml(body.Content)),
+            BodyFormat.Html => _sanitizer.Sanitize(body.Content),
+            _ => WireCopyToHtml(body.Content),
+        };
+        return string.IsNullOrWhiteSpace(dateline) ? html : OpenWithDateline(html, dateline);
+    }
+
+    private static string MarkdownToHtml(string markdown)
+    {
+        var document = Markdown.Parse(markdown, Pipeline);
+        // The headline is the page's only <h1>: a "# Heading" in the body becomes <h2>.
+        foreach (var heading in document.Descendants<HeadingBlock>())
+        {
+            heading.Level = Math.Max(2, heading.Level);
+        }
+        return document.ToHtml(Pipeline);
+    }
+
+    /// <summary>
+    /// Wire copy: paragraphs are separated by blank lines; a paragraph that is one line written entirely
+    /// in capitals ("LACK OF BACK CHANNELS") is a sub-heading.
+    /// </summary>
+    internal static string WireCopyToHtml(string text)
+    {
+        var html = new StringBuilder();
+        var blocks = text.ReplaceLineEndings("\n").Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var block in blocks)
+        {
+            if (IsCapitalsHeading(block))
+            {
+                html.Append("<h2>").Append(WebUtility.HtmlEncode(block)).Append("</h2>\n");
+            }
+            else
+            {
+                var lines = block.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                html.Append("<p>").Append(WebUtility.HtmlEncode(string.Join(' ', lines))).Append("</p>\n");
+            }
+        }
+        return html.ToString();
+    }
+
+    internal static bool IsCapitalsHeading(string block)
+    {
+        if (block.Contains('\n', StringComparison.Ordinal) || block.Length > 120)
+        {
+            return false;
+        }
+        var letters = 0;
+        foreach (var c in block)
+        {
+            if (char.IsLetter(c))
+            {
+                if (!char.IsUpper(c))
+                {
+                    return false;
+                }
+                letters++;
+            }
+        }
+        // "A" or "US" alone is not a heading; sub-headings are at least a word or two.
+        return letters >= 3 && !block.EndsWith('.');
+    }
+
+    /// <summary>Wire style: the dateline ("LISBON –") opens the first paragraph.</summary>
+    private static string OpenWithDateline(string html, string dateline)
+    {
+        var span = $"<span class=\"dateline\">{WebUtility.HtmlEncode(dateline)} –</span> ";
+        var start = FindFirstParagraph(html);
+        if (start < 0)
+        {
+            return $"<p>{span}</p>\n{html}";
+        }
+        var afterTag = html.IndexOf('>', start) + 1;
+        return html.Insert(afterTag, span);
+    }
+
+    private static int FindFirstParagraph(string html)
+    {
+        var index = 0;
+        while ((index = html.IndexOf("<p", index, StringComparison.Ordinal)) >= 0)
+        {
+            var next = index + 2 < html.Length ? html[index + 2] : '\0';
+            if (next is '>' or ' ')
+            {
+                return index;
+            }
+            index += 2;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using ServerlessNews.Index;
+using ServerlessNews.Publishing;
+using ServerlessNews.Rendering;
+using ServerlessNews.Storage;
+using ServerlessNews.Webhooks;
+
+namespace ServerlessNews;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Everything both hosts need: settings, storage clients and the handlers they call.</summary>
+    public static IServiceCollection AddServerlessNews(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddProblemDetails();
+        services.AddAzureClients(clients => clients.AddStorageClients(configuration));
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton<StorageBootstrap>();
+        services.AddSingleton<StandardWebhookVerifier>();
+        services.AddSingleton<ArticleIndex>();
+        services.AddSingleton<ArticleIngest>();
+        services.AddSingleton<BodyRenderer>();
+        services.AddSingleton<TemplateStore>();
+        services.AddSingleton<PageRenderer>();
+        services.AddSingleton<Publisher>();
+        services.AddSingleton<InboxHandler>();
+        services.AddSingleton<ArticleWebhookHandler>();
+        services.AddSingleton<ArticleStatusHandler>();
+        return services;
+    }
+}

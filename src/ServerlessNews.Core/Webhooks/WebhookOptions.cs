@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ServerlessNews.Webhooks;
+
+public sealed class WebhookOptions
+{
+    public const string SectionName = "Webhooks";
+
+    /// <summary>
+    /// One or more <c>whsec_</c> secrets separated by spaces. During rotation both the old and the new
+    /// secret are listed; a delivery signed with either is accepted.
+    /// </summary>
+    public string Secret { get; set; } = "";
+
+    /// <summary>How far a delivery's timestamp may be from now, either way (replay protection).</summary>
+    public TimeSpan Tolerance { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The largest body accepted, in bytes; larger requests get 413.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+}

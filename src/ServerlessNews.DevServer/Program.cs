@@ -1,0 +1,4 @@
+using ServerlessNews.DevServer;
+
+var app = await DevServerApp.BuildAsync(args);
+await app.RunAsync();

@@ -1,0 +1,21 @@
+using Microsoft.Azure.WebJobs;
+using ServerlessNews.Functions;
+using ServerlessNews.Storage;
+
+namespace ServerlessNews.DevServer;
+
+/// <summary>
+/// The Functions app's queue and blob functions, bound by the WebJobs SDK. Each method only adapts the
+/// trigger to the same function class the Functions host runs.
+/// </summary>
+public sealed class WebJobsTriggers(IServiceProvider services)
+{
+    [FunctionName(nameof(PublishArticle))]
+    public Task PublishArticle([QueueTrigger(StorageNames.PublishQueue)] string message, long dequeueCount, CancellationToken ct) =>
+        services.GetRequiredService<PublishArticle>().Run(message, dequeueCount, ct);
+
+    /// <summary>Polls the container (Azurite has no Event Grid); in Azure the Event Grid source is used.</summary>
+    [FunctionName(nameof(InboxDrop))]
+    public Task InboxDrop([BlobTrigger(StorageNames.InboxBlobPath)] byte[] content, string name, CancellationToken ct) =>
+        services.GetRequiredService<InboxDrop>().Run(content, name, ct);
+}

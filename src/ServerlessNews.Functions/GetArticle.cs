@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using ServerlessNews.Publishing;
+
+namespace ServerlessNews.Functions;
+
+/// <summary>Publish state and metadata of one article, for the CMS.</summary>
+public sealed class GetArticle(ArticleStatusHandler handler)
+{
+    [Function(nameof(GetArticle))]
+    public Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "articles/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        handler.HandleAsync(id, cancellationToken);
+}

@@ -1,0 +1,16 @@
+using Microsoft.Azure.Functions.Worker;
+using ServerlessNews.Publishing;
+using ServerlessNews.Storage;
+
+namespace ServerlessNews.Functions;
+
+/// <summary>Renders an accepted submission into $web and the index. Exceptions escape so the host retries, then poison-queues.</summary>
+public sealed class PublishArticle(Publisher publisher)
+{
+    [Function(nameof(PublishArticle))]
+    public Task Run(
+        [QueueTrigger(StorageNames.PublishQueue)] string message,
+        long dequeueCount,
+        CancellationToken cancellationToken) =>
+        publisher.HandleAsync(message, dequeueCount, cancellationToken);
+}

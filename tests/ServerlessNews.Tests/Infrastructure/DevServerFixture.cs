@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Builder;
+using ServerlessNews.DevServer;
+
+namespace ServerlessNews.Tests.Infrastructure;
+
+/// <summary>
+/// The DevServer in this process, on a free loopback port, against this class's Azurite. With
+/// <see cref="Triggers"/> off, tests run the queue handlers themselves and see every step.
+/// </summary>
+public class DevServerFixture : StorageFixture
+{
+    private WebApplication? _app;
+
+    protected virtual bool Triggers => false;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public WebApplication App => _app ?? throw new InvalidOperationException("Not started.");
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        var settings = Settings();
+        settings["urls"] = "http://127.0.0.1:0";
+        settings["DevServer:DisableTriggers"] = Triggers ? "false" : "true";
+        settings["Logging:LogLevel:Default"] = "Warning";
+        _app = await DevServerApp.BuildAsync([], settings);
+        await _app.StartAsync();
+        Client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        Client?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        await base.DisposeAsync();
+    }
+}
+
+/// <summary>The DevServer with its WebJobs trigger listeners running, as a developer starts it.</summary>
+public sealed class LiveDevServerFixture : DevServerFixture
+{
+    protected override bool Triggers => true;
+}

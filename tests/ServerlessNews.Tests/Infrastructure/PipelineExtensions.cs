@@ -1,0 +1,41 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Storage.Blobs.Models;
+using ServerlessNews.Articles;
+using ServerlessNews.Publishing;
+using ServerlessNews.Storage;
+
+namespace ServerlessNews.Tests.Infrastructure;
+
+public static class PipelineExtensions
+{
+    /// <summary>Takes a submission through the same path as the webhook (after its HTTP checks).</summary>
+    public static async Task<IngestOutcome> SubmitAsync(this StorageFixture storage, JsonNode article, string? deliveryId = null)
+    {
+        var raw = Encoding.UTF8.GetBytes(article.ToJsonString());
+        var parsed = SubmissionParser.ParseJson(raw);
+        Assert.True(parsed.IsValid, parsed.Errors.ToString());
+        return await storage.Get<ArticleIngest>().AcceptAsync(parsed.Submission!, raw, ".json", deliveryId ?? "test:" + Guid.NewGuid(), "test", CancellationToken.None);
+    }
+
+    public static async Task<string?> PageAsync(this StorageFixture storage, string path)
+    {
+        var blob = storage.Container(StorageNames.WebContainer).GetBlobClient(ArticleDocument.PageBlobNameFor(path));
+        if (!await blob.ExistsAsync())
+        {
+            return null;
+        }
+        return (await blob.DownloadContentAsync()).Value.Content.ToString();
+    }
+
+    public static async Task<BlobProperties> PagePropertiesAsync(this StorageFixture storage, string path) =>
+        (await storage.Container(StorageNames.WebContainer).GetBlobClient(ArticleDocument.PageBlobNameFor(path)).GetPropertiesAsync()).Value;
+
+    public static async Task<JsonElement> StatusAsync(this StorageFixture storage, string id)
+    {
+        var result = await storage.Get<ArticleStatusHandler>().HandleAsync(id, CancellationToken.None);
+        var value = result.GetType().GetProperty("Value")?.GetValue(result) ?? throw new InvalidOperationException($"No body: {result}");
+        return JsonSerializer.SerializeToElement(value, value.GetType(), JsonSerializerOptions.Web);
+    }
+}
