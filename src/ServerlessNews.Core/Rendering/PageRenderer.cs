@@ -12,9 +12,13 @@ namespace ServerlessNews.Rendering;
 /// is HTML-encoded by Fluid unless a template asks for <c>raw</c>, which only pre-sanitized HTML and the
 /// JSON-LD (JSON-escaped for a script element) do.
 /// </summary>
-public sealed class PageRenderer(TemplateStore templates, BodyRenderer bodies, IOptions<SiteOptions> siteOptions)
+public sealed class PageRenderer(
+    TemplateStore templates, BodyRenderer bodies, IOptions<SiteOptions> siteOptions, IEnumerable<IArticlePageSection> sections)
 {
-    private static readonly TemplateOptions Options = CreateOptions();
+    private static readonly TemplateOptions TemplateOptionsHolder = CreateOptions();
+
+    /// <summary>Shared by every page template; sections register the view types they add.</summary>
+    public static TemplateOptions Options => TemplateOptionsHolder;
 
     private static TemplateOptions CreateOptions()
     {
@@ -45,6 +49,10 @@ public sealed class PageRenderer(TemplateStore templates, BodyRenderer bodies, I
             JsonLd: NewsArticleJsonLd(document.Article, article));
         var context = NewContext(page);
         context.SetValue("article", article);
+        foreach (var section in sections)
+        {
+            await section.ContributeAsync(document, context, ct);
+        }
         return await RenderInLayoutAsync("article.liquid", context, ct);
     }
 
