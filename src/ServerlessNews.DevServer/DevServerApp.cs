@@ -1,5 +1,6 @@
 using Microsoft.Azure.WebJobs;
 using ServerlessNews.Storage;
+using ServerlessNews.Telemetry;
 
 namespace ServerlessNews.DevServer;
 
@@ -36,6 +37,7 @@ public static partial class DevServerApp
         }
 
         builder.Services.AddServerlessNews(builder.Configuration);
+        builder.Services.AddServerlessNewsTelemetry(builder.Configuration);
         builder.Services.AddFunctionClasses();
         // Tests that drive the queue handlers themselves turn the trigger listeners off.
         if (!builder.Configuration.GetValue<bool>("DevServer:DisableTriggers"))

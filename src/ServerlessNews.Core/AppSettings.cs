@@ -1,0 +1,33 @@
+namespace ServerlessNews;
+
+/// <param name="Name">The app setting's name (sections joined with <c>__</c>).</param>
+/// <param name="DeployedToAzure">True when the Bicep must set it; false for local-only settings and safe defaults.</param>
+public sealed record AppSetting(string Name, bool DeployedToAzure);
+
+/// <summary>
+/// Every setting the app reads from its environment. A test holds this list, the options classes and the
+/// Bicep's app settings to each other, so that no setting is read but never deployed, or deployed but never read.
+/// </summary>
+public static class AppSettings
+{
+    public static readonly IReadOnlyList<AppSetting> All =
+    [
+        new("AzureWebJobsStorage", DeployedToAzure: false), // a connection string: local (Azurite) only
+        new("AzureWebJobsStorage__accountName", DeployedToAzure: true),
+        new("AzureWebJobsStorage__credential", DeployedToAzure: true),
+        new("AzureWebJobsStorage__clientId", DeployedToAzure: true),
+        new("AzureWebJobsStorage__blobServiceUri", DeployedToAzure: false),
+        new("AzureWebJobsStorage__queueServiceUri", DeployedToAzure: false),
+        new("AzureWebJobsStorage__tableServiceUri", DeployedToAzure: false),
+        new("Webhooks__Secret", DeployedToAzure: true),
+        new("Webhooks__Tolerance", DeployedToAzure: false),
+        new("Webhooks__MaxBodyBytes", DeployedToAzure: false),
+        new("Moderation__Key", DeployedToAzure: true),
+        new("Site__BaseUrl", DeployedToAzure: true),
+        new("Site__Name", DeployedToAzure: true),
+        new("Site__Language", DeployedToAzure: true),
+        new("Site__TemplateRefresh", DeployedToAzure: false),
+        new("APPLICATIONINSIGHTS_CONNECTION_STRING", DeployedToAzure: true),
+        new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", DeployedToAzure: true),
+    ];
+}
