@@ -2,6 +2,7 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessNews.Index;
+using ServerlessNews.Operations;
 using ServerlessNews.Publishing;
 using ServerlessNews.Rendering;
 using ServerlessNews.Storage;
@@ -31,6 +32,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<InboxHandler>();
         services.AddSingleton<ArticleWebhookHandler>();
         services.AddSingleton<ArticleStatusHandler>();
+        services.AddSingleton<PoisonReplay>();
         return services;
     }
 }
