@@ -58,6 +58,8 @@ public static partial class DevServerApp
             app.Lifetime.ApplicationStopped.Register(() => azurite.DisposeAsync().AsTask().GetAwaiter().GetResult());
         }
         await app.Services.GetRequiredService<StorageBootstrap>().EnsureCreatedAsync(CancellationToken.None);
+        // Unhandled errors answer ProblemDetails, never a stack trace.
+        app.UseExceptionHandler();
         app.MapFunctionRoutes();
         app.MapStaticSite();
         return app;
