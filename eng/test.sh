@@ -13,7 +13,8 @@ fi
 command -v java >/dev/null 2>&1 || { echo "Java 17+ is needed for the Nu Html Checker" >&2; exit 1; }
 
 log=$(mktemp)
-dotnet test --project tests/ServerlessNews.Tests "$@" 2>&1 | tee "$log"
+# Detailed output shows the load test's latency report and each failure's captured output.
+dotnet test --project tests/ServerlessNews.Tests --output Detailed "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # The runner's summary block: "total: N / failed: N / succeeded: N".
