@@ -5,8 +5,8 @@ using ServerlessNews.DevServer;
 using ServerlessNews.Functions;
 using ServerlessNews.Storage;
 using ServerlessNews.Tests.Infrastructure;
-using Worker = Microsoft.Azure.Functions.Worker;
 using WebJobs = Microsoft.Azure.WebJobs;
+using Worker = Microsoft.Azure.Functions.Worker;
 
 namespace ServerlessNews.Tests.Hosts;
 
