@@ -22,6 +22,7 @@ public static class AppSettings
         new("Webhooks__Secret", DeployedToAzure: true),
         new("Webhooks__Tolerance", DeployedToAzure: false),
         new("Webhooks__MaxBodyBytes", DeployedToAzure: false),
+        new("Webhooks__PublishInline", DeployedToAzure: false),
         new("Moderation__Key", DeployedToAzure: true),
         new("Site__BaseUrl", DeployedToAzure: true),
         new("Site__Name", DeployedToAzure: true),

@@ -19,6 +19,8 @@ public enum IngestOutcome
     Duplicate,
 }
 
+public sealed record IngestResult(IngestOutcome Outcome, PublishMessage Message);
+
 /// <summary>
 /// The one path every submission takes, webhook or inbox: store it durably, record it, queue it.
 /// Each step is idempotent, keyed by the delivery id, so a retry after a crash at any point completes
@@ -34,15 +36,17 @@ public sealed partial class ArticleIngest(
     public async Task<bool> IsKnownDeliveryAsync(string deliveryId, CancellationToken ct) =>
         (await _deliveries.GetEntityIfExistsAsync<TableEntity>(DeliveryKey(deliveryId), "", ["PartitionKey"], ct)).HasValue;
 
-    public async Task<IngestOutcome> AcceptAsync(
+    public async Task<IngestResult> AcceptAsync(
         ArticleSubmission submission, ReadOnlyMemory<byte> raw, string extension, string deliveryId, string source, CancellationToken ct)
     {
         var key = DeliveryKey(deliveryId);
         var blobName = $"{submission.Id}/{submission.Revision:D19}-{key[..16]}{extension}";
-        await StoreOnceAsync(blobName, raw, extension, deliveryId, source, ct);
-        await index.RecordAcceptedAsync(submission, blobName, source, ct);
-        var message = JsonSerializer.Serialize(new PublishMessage(submission.Id, submission.Revision, blobName), CoreJsonContext.Default.PublishMessage);
-        await _publish.SendMessageAsync(message, ct);
+        // Independent and idempotent; both must be stored before the message that refers to them is sent.
+        await Task.WhenAll(
+            StoreOnceAsync(blobName, raw, extension, deliveryId, source, ct),
+            index.RecordAcceptedAsync(submission, blobName, source, ct));
+        var message = new PublishMessage(submission.Id, submission.Revision, blobName);
+        await _publish.SendMessageAsync(JsonSerializer.Serialize(message, CoreJsonContext.Default.PublishMessage), ct);
         try
         {
             await _deliveries.AddEntityAsync(new TableEntity(key, "")
@@ -56,10 +60,10 @@ public sealed partial class ArticleIngest(
         catch (RequestFailedException e) when (e.Status == 409)
         {
             // A concurrent delivery of the same id got here first; the publisher treats the extra message as a no-op.
-            return IngestOutcome.Duplicate;
+            return new(IngestOutcome.Duplicate, message);
         }
         LogAccepted(submission.Id, submission.Revision, source);
-        return IngestOutcome.Accepted;
+        return new(IngestOutcome.Accepted, message);
     }
 
     private async Task StoreOnceAsync(string blobName, ReadOnlyMemory<byte> raw, string extension, string deliveryId, string source, CancellationToken ct)

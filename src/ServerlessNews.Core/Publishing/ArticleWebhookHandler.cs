@@ -7,7 +7,8 @@ using ServerlessNews.Webhooks;
 namespace ServerlessNews.Publishing;
 
 /// <summary><c>POST /api/articles</c>: the CMS webhook, signed with Standard Webhooks.</summary>
-public sealed class ArticleWebhookHandler(StandardWebhookVerifier verifier, ArticleIngest ingest, IOptions<WebhookOptions> options)
+public sealed class ArticleWebhookHandler(
+    StandardWebhookVerifier verifier, ArticleIngest ingest, Publisher publisher, IOptions<WebhookOptions> options)
 {
     public Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct) => Problems.GuardAsync(async () =>
     {
@@ -42,10 +43,16 @@ public sealed class ArticleWebhookHandler(StandardWebhookVerifier verifier, Arti
         var submission = parsed.Submission!;
         var statusUrl = $"/api/articles/{submission.Id}";
         var deliveryId = "webhook:" + id;
-        if (await ingest.IsKnownDeliveryAsync(deliveryId, ct) ||
-            await ingest.AcceptAsync(submission, body, ".json", deliveryId, "webhook " + id, ct) == IngestOutcome.Duplicate)
+        var accepted = await ingest.IsKnownDeliveryAsync(deliveryId, ct)
+            ? null
+            : await ingest.AcceptAsync(submission, body, ".json", deliveryId, "webhook " + id, ct);
+        if (accepted is not { Outcome: IngestOutcome.Accepted })
         {
             return TypedResults.Ok(new AcceptedArticle(submission.Id, submission.Revision, "duplicate", statusUrl));
+        }
+        if (options.Value.PublishInline)
+        {
+            await publisher.TryPublishNowAsync(accepted.Message, submission, ct);
         }
         return TypedResults.Accepted(statusUrl, new AcceptedArticle(submission.Id, submission.Revision, "accepted", statusUrl));
     });

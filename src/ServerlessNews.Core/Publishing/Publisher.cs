@@ -55,7 +55,24 @@ public sealed partial class Publisher(
         }
     }
 
-    private async Task PublishAsync(PublishMessage message, CancellationToken ct)
+    /// <summary>
+    /// Publishes a just-accepted submission at once, in the request that delivered it, so that readers do
+    /// not wait for the queue to be polled. The queued message stays the guarantee: if this fails, the
+    /// queue trigger retries; if it succeeds, the queued message finds the work done.
+    /// </summary>
+    public async Task TryPublishNowAsync(PublishMessage message, ArticleSubmission submission, CancellationToken ct)
+    {
+        try
+        {
+            await PublishAsync(message, ct, submission);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogInlinePublishFailed(e, message.ArticleId, message.Revision);
+        }
+    }
+
+    private async Task PublishAsync(PublishMessage message, CancellationToken ct, ArticleSubmission? parsed = null)
     {
         var current = await index.GetAsync(message.ArticleId, ct);
         if (current is not null && current.Revision > message.Revision)
@@ -70,7 +87,7 @@ public sealed partial class Publisher(
             return; // a re-delivery of work already done
         }
 
-        var submission = await LoadAsync(message, ct);
+        var submission = parsed ?? await LoadAsync(message, ct);
         var document = new ArticleDocument(submission, current?.Path is { Length: > 0 } path ? path : ArticleDocument.PathFor(submission));
         switch (submission.Status)
         {
@@ -98,10 +115,13 @@ public sealed partial class Publisher(
     {
         var a = document.Article;
         var json = JsonSerializer.SerializeToUtf8Bytes(document, CoreJsonContext.Default.ArticleDocument);
-        await RevisionGuard.UploadUnlessNewerAsync(_content.GetBlobClient(ContentBlobName(a.Id)), new BinaryData(json), "application/json", a.Revision, ct);
         var html = await renderer.RenderArticleAsync(document, ct);
-        var written = await RevisionGuard.UploadUnlessNewerAsync(
+        // The two outputs are independent and each guarded by its own revision check: write them together.
+        var contentWrite = RevisionGuard.UploadUnlessNewerAsync(_content.GetBlobClient(ContentBlobName(a.Id)), new BinaryData(json), "application/json", a.Revision, ct);
+        var pageWrite = RevisionGuard.UploadUnlessNewerAsync(
             _web.GetBlobClient(document.PageBlobName), BinaryData.FromString(html), "text/html; charset=utf-8", a.Revision, ct, PageCacheControl);
+        await Task.WhenAll(contentWrite, pageWrite);
+        var written = await pageWrite;
         if (!written || !await index.SaveAsync(document, ArticleStates.Published, ct))
         {
             await index.SetRevisionStateAsync(a.Id, a.Revision, ArticleStates.Superseded, "A newer revision was published meanwhile.", ct);
@@ -152,6 +172,9 @@ public sealed partial class Publisher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignored article {ArticleId} revision {Revision}: revision {Newer} is newer")]
     private partial void LogSuperseded(string articleId, long revision, long newer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Publishing article {ArticleId} revision {Revision} at once failed; the queue will retry it")]
+    private partial void LogInlinePublishFailed(Exception exception, string articleId, long revision);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing article {ArticleId} revision {Revision} failed on try {DequeueCount}")]
     private partial void LogPublishFailed(Exception exception, string articleId, long revision, long dequeueCount);

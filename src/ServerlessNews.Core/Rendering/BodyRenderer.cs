@@ -3,6 +3,7 @@ using System.Text;
 using Ganss.Xss;
 using Markdig;
 using Markdig.Syntax;
+using Markdig.Syntax.Inlines;
 using ServerlessNews.Articles;
 
 namespace ServerlessNews.Rendering;
@@ -31,14 +32,14 @@ public sealed class BodyRenderer
     {
         var html = body.Format switch
         {
-            BodyFormat.Markdown => _sanitizer.Sanitize(MarkdownToHtml(body.Content)),
+            BodyFormat.Markdown => MarkdownToSafeHtml(body.Content),
             BodyFormat.Html => _sanitizer.Sanitize(body.Content),
             _ => WireCopyToHtml(body.Content),
         };
         return string.IsNullOrWhiteSpace(dateline) ? html : OpenWithDateline(html, dateline);
     }
 
-    private static string MarkdownToHtml(string markdown)
+    private string MarkdownToSafeHtml(string markdown)
     {
         var document = Markdown.Parse(markdown, Pipeline);
         // The headline is the page's only <h1>: a "# Heading" in the body becomes <h2>.
@@ -46,8 +47,36 @@ public sealed class BodyRenderer
         {
             heading.Level = Math.Max(2, heading.Level);
         }
-        return document.ToHtml(Pipeline);
+        var html = document.ToHtml(Pipeline);
+        // Markdig encodes text and attributes itself; only raw HTML and link targets can carry markup or
+        // script. Documents with neither skip the (comparatively slow) sanitizer.
+        return NeedsSanitizing(document) ? _sanitizer.Sanitize(html) : html;
     }
+
+    private static bool NeedsSanitizing(MarkdownDocument document)
+    {
+        foreach (var node in document.Descendants())
+        {
+            switch (node)
+            {
+                case HtmlBlock or HtmlInline or HtmlEntityInline:
+                    return true;
+                case LinkInline link when !IsSafeUrl(link.Url):
+                    return true;
+                case AutolinkInline autolink when !IsSafeUrl(autolink.Url):
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool IsSafeUrl(string? url) =>
+        string.IsNullOrEmpty(url) ||
+        url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ||
+        url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ||
+        url.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase) ||
+        (url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal)) ||
+        url.StartsWith('#');
 
     /// <summary>
     /// Wire copy: paragraphs are separated by blank lines; a paragraph that is one line written entirely

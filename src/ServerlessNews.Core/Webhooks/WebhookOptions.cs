@@ -18,4 +18,10 @@ public sealed class WebhookOptions
     /// <summary>The largest body accepted, in bytes; larger requests get 413.</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Publish an accepted article within the webhook request (after it is stored and queued), so the page
+    /// is live when the 202 is sent; the queue remains the guarantee. Off: publishing waits for the queue.
+    /// </summary>
+    public bool PublishInline { get; set; } = true;
 }

@@ -16,7 +16,8 @@ public static class PipelineExtensions
         var raw = Encoding.UTF8.GetBytes(article.ToJsonString());
         var parsed = SubmissionParser.ParseJson(raw);
         Assert.True(parsed.IsValid, parsed.Errors.ToString());
-        return await storage.Get<ArticleIngest>().AcceptAsync(parsed.Submission!, raw, ".json", deliveryId ?? "test:" + Guid.NewGuid(), "test", CancellationToken.None);
+        var result = await storage.Get<ArticleIngest>().AcceptAsync(parsed.Submission!, raw, ".json", deliveryId ?? "test:" + Guid.NewGuid(), "test", CancellationToken.None);
+        return result.Outcome;
     }
 
     public static async Task<string?> PageAsync(this StorageFixture storage, string path)

@@ -29,6 +29,8 @@ public sealed class FaultTests : IAsyncLifetime
         ["AzureWebJobsStorage"] = _azurite.ConnectionString,
         ["Webhooks__Secret"] = StorageFixture.Secret,
         ["Site__BaseUrl"] = StorageFixture.BaseUrl,
+        // These tests are about the queue path: no publishing within the webhook request.
+        ["Webhooks__PublishInline"] = "false",
         // Retry at once rather than after host.json's 10 s back-off, and poison after two tries.
         ["AzureWebJobs__extensions__queues__visibilityTimeout"] = "00:00:00",
         ["AzureWebJobs__extensions__queues__maxDequeueCount"] = "2",

@@ -68,4 +68,28 @@ public sealed class BodyRendererTests
         Assert.Null(body.QuerySelector("a[href^='vbscript']"));
         Assert.Equal("Sub", body.QuerySelector("h2")!.TextContent);
     }
+
+    [Theory]
+    [InlineData("<javascript:alert(1)>")]
+    [InlineData("[x](javascript:alert(1))")]
+    [InlineData("![x](data:text/html,<script>alert(1)</script>)")]
+    [InlineData("[x](//evil.test/path)")]
+    [InlineData("a &lt;script&gt; <b onclick=x>b</b>")]
+    [InlineData("<div><script>alert(1)</script></div>")]
+    public void Markdown_link_targets_and_raw_html_never_carry_script(string markdown)
+    {
+        var body = Render(BodyFormat.Markdown, markdown);
+        Assert.Null(body.QuerySelector("script, [onclick]"));
+        Assert.DoesNotContain(body.QuerySelectorAll("a[href], img[src]"), e =>
+            (e.GetAttribute("href") ?? e.GetAttribute("src") ?? "").Split(':')[0] is "javascript" or "data");
+    }
+
+    [Fact]
+    public void Plain_markdown_renders_without_changes_by_the_sanitizer()
+    {
+        var body = Render(BodyFormat.Markdown, "Text with [a link](https://example.test/a?b=1&c=2) and `code <b>`.\n\n- one\n- two");
+        Assert.Equal("https://example.test/a?b=1&c=2", body.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Equal("code <b>", body.QuerySelector("code")!.TextContent);
+        Assert.Equal(2, body.QuerySelectorAll("li").Length);
+    }
 }

@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using BenchmarkDotNet.Running;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ServerlessNews;
+using ServerlessNews.Bench;
+using ServerlessNews.DevServer;
+using ServerlessNews.Rendering;
+using ServerlessNews.Storage;
+
+// dotnet run -c Release --project bench/ServerlessNews.Bench -- [--quick] | --micro [BenchmarkDotNet args]
+if (args is ["--micro", .. var rest])
+{
+    BenchmarkSwitcher.FromAssembly(typeof(MicroBenchmarks).Assembly).Run(rest);
+    return 0;
+}
+var quick = args.Contains("--quick");
+
+await using var azurite = await AzuriteProcess.StartAsync(location: null);
+var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["AzureWebJobsStorage"] = azurite.ConnectionString,
+    ["Site:BaseUrl"] = "https://news.example.test",
+    ["Site:TemplateRefresh"] = "01:00:00",
+}).Build();
+var services = new ServiceCollection()
+    .AddSingleton<IConfiguration>(configuration)
+    .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+    .AddServerlessNews(configuration)
+    .BuildServiceProvider();
+await services.GetRequiredService<StorageBootstrap>().EnsureCreatedAsync(CancellationToken.None);
+
+var results = new List<BenchResult>();
+if (await RenderBench.RunAsync(services.GetRequiredService<PageRenderer>(), quick) is { } render)
+{
+    results.Add(render);
+}
+results.AddRange(await PublishLatencyBench.RunAsync(azurite, quick));
+
+Console.WriteLine();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"ServerlessNews benchmarks, {(quick ? "quick" : "full")} mode, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}"));
+Console.WriteLine();
+Console.WriteLine("| Measure | ServerlessNews | Baseline (same run) | Ratio | Goal | |");
+Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
+foreach (var result in results)
+{
+    Console.WriteLine(result.ToMarkdownRow());
+}
+return 0;

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using ServerlessNews.Articles;
+using ServerlessNews.DevServer;
+using ServerlessNews.Storage;
+using ServerlessNews.Webhooks;
+
+namespace ServerlessNews.Bench;
+
+/// <summary>
+/// From a signed webhook to the page readable in $web, through the DevServer (Kestrel + WebJobs queue
+/// trigger), against the floor: the storage round trips a publish cannot avoid, issued alone in sequence.
+/// </summary>
+public static class PublishLatencyBench
+{
+    public const string Secret = "whsec_YmVuY2htYXJrLXNlY3JldC1mb3Itc2VydmVybGVzc25ld3M=";
+
+    public static async Task<IReadOnlyList<BenchResult>> RunAsync(AzuriteProcess azurite, bool quick)
+    {
+        var runs = quick ? 30 : 150;
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Webhooks:Secret"] = Secret,
+            ["urls"] = "http://127.0.0.1:0",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        await using var app = await DevServerApp.BuildAsync([], settings);
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        var web = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(StorageNames.WebContainer);
+
+        for (var i = 0; i < 5; i++)
+        {
+            await PublishOnceAsync(client, web, $"warm-up-{i}"); // JIT, connections, queue listener awake
+        }
+        var live = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            live.Add(await PublishOnceAsync(client, web, $"latency-{i}"));
+        }
+        var floor = await FloorAsync(azurite, runs);
+        await app.StopAsync();
+
+        live.Sort();
+        floor.Sort();
+        return
+        [
+            new("Publish to live: p50", BenchResult.Percentile(live, 0.50), BenchResult.Percentile(floor, 0.50), "ms", "storage floor p50", 1.3),
+            new("Publish to live: p99", BenchResult.Percentile(live, 0.99), BenchResult.Percentile(floor, 0.99), "ms", "storage floor p99", 1.5),
+        ];
+    }
+
+    private static async Task<double> PublishOnceAsync(HttpClient client, BlobContainerClient web, string id)
+    {
+        var submission = SampleArticles.Submission(0) with { Id = id };
+        var body = Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(new
+        {
+            id,
+            revision = 1,
+            section = submission.Section,
+            headline = submission.Headline,
+            authors = submission.Authors,
+            dateline = submission.Dateline,
+            summary = submission.Summary,
+            tags = submission.Tags,
+            publishedAt = submission.PublishedAt,
+            body = new { format = "markdown", content = submission.Body.Content },
+        }));
+        var page = web.GetBlobClient(ArticleDocument.PageBlobNameFor(ArticleDocument.PathFor(submission)));
+        var watch = Stopwatch.StartNew();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/articles") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        var webhookId = "msg_" + Guid.NewGuid().ToString("N");
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        request.Headers.Add("webhook-id", webhookId);
+        request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", StandardWebhookVerifier.Sign(Secret, webhookId, timestamp, body));
+        using var response = await client.SendAsync(request);
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"The webhook answered {response.StatusCode}.");
+        }
+        while (!await page.ExistsAsync())
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"{id} was not published within 60 s.");
+            }
+            await Task.Delay(2);
+        }
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    /// <summary>
+    /// The minimum a durable publish needs, issued alone and in sequence: store the submission, queue it,
+    /// take the message, read the submission, write the page, index it, delete the message.
+    /// </summary>
+    private static async Task<List<double>> FloorAsync(AzuriteProcess azurite, int runs)
+    {
+        var blobs = new BlobServiceClient(azurite.ConnectionString);
+        var submissions = blobs.GetBlobContainerClient(StorageNames.SubmissionsContainer);
+        var web = blobs.GetBlobContainerClient(StorageNames.WebContainer);
+        var queue = new QueueServiceClient(azurite.ConnectionString).GetQueueClient("floor");
+        await queue.CreateIfNotExistsAsync();
+        var table = new TableServiceClient(azurite.ConnectionString).GetTableClient("floor");
+        await table.CreateIfNotExistsAsync();
+        var payload = BinaryData.FromString(SampleArticles.Body(0));
+        var page = BinaryData.FromString(new string('x', 30_000));
+
+        var times = new List<double>();
+        for (var i = -5; i < runs; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await submissions.GetBlobClient($"floor/{i}.json").UploadAsync(payload, overwrite: true);
+            await queue.SendMessageAsync("floor");
+            var message = (await queue.ReceiveMessageAsync()).Value;
+            await submissions.GetBlobClient($"floor/{i}.json").DownloadContentAsync();
+            await web.GetBlobClient($"floor/{i}/index.html").UploadAsync(page, overwrite: true);
+            await table.UpsertEntityAsync(new TableEntity("floor", i.ToString(System.Globalization.CultureInfo.InvariantCulture)) { ["Path"] = "/floor/" });
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            if (i >= 0)
+            {
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+        }
+        return times;
+    }
+}
