@@ -33,6 +33,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ArticleWebhookHandler>();
         services.AddSingleton<ArticleStatusHandler>();
         services.AddSingleton<PoisonReplay>();
+        services.AddSingleton<SiteRebuild>();
         return services;
     }
 }

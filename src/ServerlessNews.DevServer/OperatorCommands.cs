@@ -5,16 +5,42 @@ namespace ServerlessNews.DevServer;
 
 public static class OperatorCommands
 {
-    public static async Task<int> ReplayPoisonAsync(string queue, string[] args)
+    /// <summary>A host with the Core services only (no HTTP, no triggers), against the configured storage.</summary>
+    private static IHost? BuildHost(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(args);
         if (!StorageConnection.IsConfigured(builder.Configuration))
         {
-            await Console.Error.WriteLineAsync("Set AzureWebJobsStorage (or AzureWebJobsStorage__accountName) to the storage to replay in.");
-            return 2;
+            Console.Error.WriteLine("Set AzureWebJobsStorage (or AzureWebJobsStorage__accountName) to the storage to work on.");
+            return null;
         }
         builder.Services.AddServerlessNews(builder.Configuration);
-        using var host = builder.Build();
+        return builder.Build();
+    }
+
+    public static async Task<int> RebuildAsync(string[] args)
+    {
+        using var host = BuildHost(args);
+        if (host is null)
+        {
+            return 2;
+        }
+        var progress = new Progress<RebuildProgress>(p => Console.Error.Write(
+            $"\rRebuilt {p.Done}/{p.Total} article pages ({p.Done / Math.Max(p.Elapsed.TotalSeconds, 0.001):0}/s)   "));
+        var result = await host.Services.GetRequiredService<SiteRebuild>()
+            .RebuildArticlesAsync(progress, parallelism: 16, CancellationToken.None);
+        Console.Error.WriteLine();
+        Console.WriteLine($"Rebuilt {result.Done - result.Skipped} article pages in {result.Elapsed.TotalSeconds:0.0} s.");
+        return 0;
+    }
+
+    public static async Task<int> ReplayPoisonAsync(string queue, string[] args)
+    {
+        using var host = BuildHost(args);
+        if (host is null)
+        {
+            return 2;
+        }
         try
         {
             var count = await host.Services.GetRequiredService<PoisonReplay>().ReplayAsync(queue, CancellationToken.None);

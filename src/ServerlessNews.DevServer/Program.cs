@@ -7,6 +7,12 @@ if (args is ["replay-poison", var queue, ..])
     return await OperatorCommands.ReplayPoisonAsync(queue, args[2..]);
 }
 
+// `rebuild`: re-render every article page from its stored document (after a theme change).
+if (args is ["rebuild", ..])
+{
+    return await OperatorCommands.RebuildAsync(args[1..]);
+}
+
 var app = await DevServerApp.BuildAsync(args);
 await app.RunAsync();
 return 0;
