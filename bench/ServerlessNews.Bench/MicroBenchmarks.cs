@@ -8,6 +8,8 @@ namespace ServerlessNews.Bench;
 
 /// <summary>The CPU work of one publish, piece by piece (BenchmarkDotNet: <c>-- --micro</c>).</summary>
 [MemoryDiagnoser]
+// In-process: the benchmarked code is Core only, and a generated project would rebuild every host.
+[InProcess]
 public class MicroBenchmarks
 {
     private readonly BodyRenderer _bodies = new();
