@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ServerlessNews.Index;
 using ServerlessNews.Publishing;
 using ServerlessNews.Rendering;
+using ServerlessNews.Site;
 using ServerlessNews.Storage;
 using ServerlessNews.Webhooks;
 
@@ -31,6 +32,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<InboxHandler>();
         services.AddSingleton<ArticleWebhookHandler>();
         services.AddSingleton<ArticleStatusHandler>();
+        services.AddSitePages();
         return services;
     }
 }

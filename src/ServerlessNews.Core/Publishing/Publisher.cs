@@ -20,6 +20,7 @@ public sealed partial class Publisher(
     ArticleIndex index,
     PageRenderer renderer,
     TimeProvider time,
+    IEnumerable<IArticleStateObserver> observers,
     ILogger<Publisher> logger)
 {
     /// <summary>The host's default number of tries before a message goes to the poison queue.</summary>
@@ -67,7 +68,9 @@ public sealed partial class Publisher(
         }
         if (current is not null && current.Revision == message.Revision && current.State is ArticleStates.Published or ArticleStates.Killed)
         {
-            return; // a re-delivery of work already done
+            // A re-delivery of work already done; what followed it may have been cut short.
+            await NotifyAsync(current, ct);
+            return;
         }
 
         var submission = await LoadAsync(message, ct);
@@ -109,6 +112,46 @@ public sealed partial class Publisher(
         }
         await index.SetRevisionStateAsync(a.Id, a.Revision, ArticleStates.Published, null, ct);
         LogPublished(a.Id, a.Revision, document.Path);
+        await NotifyAsync(await index.GetAsync(a.Id, ct), ct);
+    }
+
+    /// <summary>
+    /// Renders one article's page again from its normalized document in <c>content</c> (related articles or
+    /// comments changed), unless the article is no longer published. The revision guard keeps a newer page.
+    /// </summary>
+    /// <returns>False when there was nothing to render.</returns>
+    public async Task<bool> RerenderAsync(string articleId, CancellationToken ct)
+    {
+        if (await index.GetAsync(articleId, ct) is not { State: ArticleStates.Published })
+        {
+            return false;
+        }
+        BinaryData json;
+        try
+        {
+            json = (await _content.GetBlobClient(ContentBlobName(articleId)).DownloadContentAsync(ct)).Value.Content;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            return false;
+        }
+        var document = JsonSerializer.Deserialize(json.ToMemory().Span, CoreJsonContext.Default.ArticleDocument)
+            ?? throw new InvalidOperationException($"Empty content document for {articleId}.");
+        var html = await renderer.RenderArticleAsync(document, ct);
+        return await RevisionGuard.UploadUnlessNewerAsync(
+            _web.GetBlobClient(document.PageBlobName), BinaryData.FromString(html), "text/html; charset=utf-8", document.Article.Revision, ct, PageCacheControl);
+    }
+
+    private async Task NotifyAsync(ArticleEntity? article, CancellationToken ct)
+    {
+        if (article is null)
+        {
+            return;
+        }
+        foreach (var observer in observers)
+        {
+            await observer.ArticleChangedAsync(article, ct);
+        }
     }
 
     private async Task KillAsync(ArticleDocument document, ArticleEntity? current, CancellationToken ct)
@@ -120,12 +163,17 @@ public sealed partial class Publisher(
             Article = a with { Headline = current?.Headline ?? "", Section = current?.Section ?? "" },
             Path = current?.Path ?? "",
         };
-        if (await index.SaveAsync(killed, ArticleStates.Killed, ct) && killed.Path.Length > 0)
+        var saved = await index.SaveAsync(killed, ArticleStates.Killed, ct);
+        if (saved && killed.Path.Length > 0)
         {
             await _web.GetBlobClient(killed.PageBlobName).DeleteIfExistsAsync(cancellationToken: ct);
         }
         await index.SetRevisionStateAsync(a.Id, a.Revision, ArticleStates.Killed, null, ct);
         LogKilled(a.Id, a.Revision);
+        if (saved)
+        {
+            await NotifyAsync(await index.GetAsync(a.Id, ct), ct);
+        }
     }
 
     /// <summary>An embargoed revision waits as an invisible queue message: durable across restarts, no polling.</summary>
