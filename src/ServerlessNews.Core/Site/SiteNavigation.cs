@@ -24,6 +24,12 @@ public sealed class SiteNavigation(ListingIndex listings, IOptions<SiteOptions> 
             feeds.Add(new(FeedWriter.RssType, $"{Site.Name}: {section.Name} (RSS)", Site.AbsoluteUrl(FeedWriter.RssPath(section))));
             feeds.Add(new(FeedWriter.AtomType, $"{Site.Name}: {section.Name} (Atom)", Site.AbsoluteUrl(FeedWriter.AtomPath(section))));
         }
+        // A page's own section is listed even before its first article's listing rows exist.
+        if (section is { Kind: ListingRef.SectionKind } && !sections.Exists(s => s.Slug == section.Slug))
+        {
+            sections.Add((section.Slug, section.Name));
+            sections.Sort((x, y) => StringComparer.OrdinalIgnoreCase.Compare(x.Name, y.Name));
+        }
         return page with
         {
             Sections = sections.Select(s => new LinkView(s.Name, "/" + s.Slug + "/")).ToArray(),
