@@ -180,7 +180,9 @@ public sealed partial class Publisher(
     private async Task HoldUntilEmbargoLiftsAsync(ArticleDocument document, PublishMessage message, CancellationToken ct)
     {
         var wait = document.Article.EmbargoedUntil!.Value - time.GetUtcNow();
-        var delay = wait < MaxVisibilityDelay ? wait : MaxVisibilityDelay;
+        // Queue visibility counts whole seconds: a fraction would round down to "now" and the message would
+        // come straight back, early, again and again until the embargo lifted. Round up instead.
+        var delay = wait < MaxVisibilityDelay ? TimeSpan.FromSeconds(Math.Ceiling(wait.TotalSeconds)) : MaxVisibilityDelay;
         var text = JsonSerializer.Serialize(message, CoreJsonContext.Default.PublishMessage);
         await _publish.SendMessageAsync(text, visibilityTimeout: delay, cancellationToken: ct);
         await index.SetRevisionStateAsync(message.ArticleId, message.Revision, ArticleStates.Embargoed,
