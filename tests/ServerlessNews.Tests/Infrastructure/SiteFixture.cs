@@ -8,15 +8,17 @@ using ServerlessNews.Articles;
 
 namespace ServerlessNews.Tests.Infrastructure;
 
-/// <summary>Storage for site tests, with sitemap shards small enough that a test sees them split.</summary>
+/// <summary>Storage for site tests, with sitemap shards and archive pages small enough that a test sees them split.</summary>
 public sealed class SiteFixture : StorageFixture
 {
     public const int ShardSize = 2;
+    public const int ArchivePageSize = 12;
 
     public override Dictionary<string, string?> Settings()
     {
         var settings = base.Settings();
         settings["Refresh:SitemapShardSize"] = ShardSize.ToString(CultureInfo.InvariantCulture);
+        settings["Refresh:ArchivePageSize"] = ArchivePageSize.ToString(CultureInfo.InvariantCulture);
         return settings;
     }
 }

@@ -118,8 +118,25 @@ public sealed class SiteTests(SiteFixture storage) : IClassFixture<SiteFixture>
         Assert.InRange(renders, 1, n / 10);
         var front = ListedIds(Html.Parse((await storage.WebFileAsync("/burst/"))!));
         Assert.Equal(Enumerable.Range(n - 20, 20).Reverse().Select(i => $"burst-{i:D2}"), front);
-        var archive = ListedIds(Html.Parse((await storage.WebFileAsync($"/burst/{Month(times[^1])}/"))!));
-        Assert.Equal(times.Count(t => Month(t) == Month(times[^1])), archive.Length);
+        // The month archive holds all of them, newest first, over pages that link to each other.
+        var month = $"/burst/{Month(times[^1])}/";
+        var archive = new List<string>();
+        var pagePaths = new List<string> { month };
+        for (var path = month; path is not null;)
+        {
+            var page = Html.Parse((await storage.WebFileAsync(path))!);
+            var listed = ListedIds(page);
+            Assert.InRange(listed.Length, 1, SiteFixture.ArchivePageSize);
+            archive.AddRange(listed);
+            path = page.QuerySelectorAll(".pager a").FirstOrDefault(a => a.TextContent == "Next page")?.GetAttribute("href");
+            if (path is not null)
+            {
+                pagePaths.Add(path);
+            }
+        }
+        var inMonth = Enumerable.Range(0, n).Where(i => Month(times[i]) == Month(times[^1])).Reverse().Select(i => $"burst-{i:D2}");
+        Assert.Equal(inMonth, archive);
+        Assert.Equal(month + "page/2/", pagePaths.ElementAtOrDefault(1) ?? month + "page/2/");
     }
 
     [Fact]
