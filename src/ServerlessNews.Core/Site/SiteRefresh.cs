@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -99,7 +100,7 @@ public sealed partial class SiteRefresher(
 /// left, their feeds, its sitemap month, the news sitemap) and, after a kill, the pages that showed it as related.
 /// </summary>
 public sealed partial class SiteLifecycle(
-    ListingIndex listings, SiteRefreshScheduler scheduler, SitePages pages, Azure.Storage.Blobs.BlobServiceClient blobs, ILogger<SiteLifecycle> logger)
+    ListingIndex listings, SiteRefreshScheduler scheduler, SitePages pages, BlobServiceClient blobs, ILogger<SiteLifecycle> logger)
     : IArticleStateObserver
 {
     public async Task ArticleChangedAsync(ArticleEntity article, CancellationToken ct)

@@ -279,6 +279,12 @@ public sealed class SiteTests(SiteFixture storage) : IClassFixture<SiteFixture>
         Assert.DoesNotContain(path, (await storage.WebFileAsync("/news-sitemap.xml")) ?? "", StringComparison.Ordinal);
         Assert.DoesNotContain("under-embargo", await ListedAsync("section=secrets"));
         Assert.Equal("embargoed", (await storage.StatusAsync("under-embargo")).GetProperty("state").GetString());
+        // Nor is it related to anything published meanwhile.
+        var siblingAt = Now.AddSeconds(-4);
+        await storage.SubmitAsync(Article("embargo-sibling", "Secrets", ["Hush"], ["Ana Ruiz"], siblingAt));
+        await storage.DrainAsync();
+        Assert.DoesNotContain("under-embargo", (await storage.PageAsync(PathOf("embargo-sibling", "Secrets", siblingAt)))!, StringComparison.Ordinal);
+        Assert.DoesNotContain("under-embargo", ListedIds(Html.Parse((await storage.WebFileAsync("/secrets/"))!)));
 
         // A host started afresh (new services, same storage) publishes it when the held message reappears.
         await using var restarted = storage.BuildServices();
