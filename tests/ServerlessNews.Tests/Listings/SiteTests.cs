@@ -264,9 +264,12 @@ public sealed class SiteTests(SiteFixture storage) : IClassFixture<SiteFixture>
     [Fact]
     public async Task An_embargoed_article_is_nothing_public_until_its_time_then_its_held_message_publishes_it_even_after_a_restart()
     {
-        storage.Clock.SetUtcNow(DateTimeOffset.UtcNow);
+        // The test clock follows real time from here (queue delays are real), never going back.
+        var start = storage.Clock.GetUtcNow() > DateTimeOffset.UtcNow ? storage.Clock.GetUtcNow() : DateTimeOffset.UtcNow;
+        storage.Clock.SetUtcNow(start);
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
         var publishedAt = Now.AddSeconds(-5);
-        var lifts = DateTimeOffset.UtcNow.AddSeconds(2);
+        var lifts = start.AddSeconds(2);
         await storage.SubmitAsync(Article("under-embargo", "Secrets", ["Hush"], ["Ana Ruiz"], publishedAt)
             .With("status", "embargoed")
             .With("embargoedUntil", lifts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture)));
@@ -292,15 +295,59 @@ public sealed class SiteTests(SiteFixture storage) : IClassFixture<SiteFixture>
         while (await storage.PageAsync(path) is null)
         {
             Assert.True(DateTimeOffset.UtcNow < deadline, "the embargoed article was not published at its time");
-            storage.Clock.SetUtcNow(DateTimeOffset.UtcNow);
+            storage.Clock.SetUtcNow(start + elapsed.Elapsed);
             await storage.DrainPublishQueueAsync(restarted);
             await Task.Delay(200);
         }
         await storage.DrainRefreshQueueAsync();
-        Assert.True(DateTimeOffset.UtcNow >= lifts);
+        Assert.True(elapsed.Elapsed >= TimeSpan.FromSeconds(2), "published before the embargo lifted");
         Assert.Contains("under-embargo", ListedIds(Html.Parse((await storage.WebFileAsync("/secrets/"))!)));
         Assert.Contains(path, (await storage.WebFileAsync("/feed.xml"))!, StringComparison.Ordinal);
         Assert.Equal("published", (await storage.StatusAsync("under-embargo")).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task An_edit_that_moves_an_article_takes_it_off_the_listings_it_left()
+    {
+        var at = Now.AddSeconds(-200);
+        await storage.SubmitAsync(Article("mover", "Before", ["Old Tag"], ["Ana Ruiz"], at));
+        await storage.DrainAsync();
+        Assert.Contains("mover", ListedIds(Html.Parse((await storage.WebFileAsync("/tag/old-tag/"))!)));
+
+        await storage.SubmitAsync(Article("mover", "After", ["New Tag"], ["Tom Becker"], at, revision: 2));
+        await storage.DrainAsync();
+
+        foreach (var left in new[] { "/before/", "/tag/old-tag/", "/author/ana-ruiz/", $"/before/{Month(at)}/" })
+        {
+            Assert.DoesNotContain("mover", ListedIds(Html.Parse((await storage.WebFileAsync(left))!)));
+        }
+        foreach (var entered in new[] { "/after/", "/tag/new-tag/", "/author/tom-becker/", $"/after/{Month(at)}/", "/" })
+        {
+            Assert.Contains("mover", ListedIds(Html.Parse((await storage.WebFileAsync(entered))!)));
+        }
+        Assert.DoesNotContain("mover", await ListedAsync("section=before"));
+        Assert.DoesNotContain("mover", await ListedAsync("tag=old-tag"));
+        Assert.Contains("mover", await ListedAsync("author=tom-becker"));
+    }
+
+    [Fact]
+    public async Task A_pending_marker_whose_message_was_lost_is_queued_again_once_stale()
+    {
+        await storage.DrainAsync();
+        var scheduler = storage.Get<SiteRefreshScheduler>();
+        var queue = storage.Queue(StorageNames.RefreshQueue);
+        const string output = "front|tag|lost-message";
+        await scheduler.ScheduleAsync([output], CancellationToken.None);
+        await queue.ClearMessagesAsync(); // the message is lost; the marker stays
+
+        await scheduler.ScheduleAsync([output], CancellationToken.None);
+        Assert.Empty((await queue.PeekMessagesAsync(32)).Value);
+
+        storage.Clock.Advance(TimeSpan.FromMinutes(11));
+        await scheduler.ScheduleAsync([output], CancellationToken.None);
+        Assert.Equal([output], (await queue.PeekMessagesAsync(32)).Value.Select(m => m.MessageText));
+        await storage.DrainRefreshQueueAsync();
+        Assert.NotNull(await storage.WebFileAsync("/tag/lost-message/"));
     }
 
     private async Task<string[]> ListedAsync(string query)
