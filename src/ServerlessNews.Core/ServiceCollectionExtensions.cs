@@ -5,6 +5,7 @@ using ServerlessNews.Index;
 using ServerlessNews.Operations;
 using ServerlessNews.Publishing;
 using ServerlessNews.Rendering;
+using ServerlessNews.Site;
 using ServerlessNews.Storage;
 using ServerlessNews.Webhooks;
 
@@ -34,6 +35,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ArticleStatusHandler>();
         services.AddSingleton<PoisonReplay>();
         services.AddSingleton<SiteRebuild>();
+        services.AddSitePages();
         return services;
     }
 }

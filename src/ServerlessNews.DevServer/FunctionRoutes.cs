@@ -26,6 +26,8 @@ public static class FunctionRoutes
         var api = app.MapGroup("/api");
         api.MapPost("/articles", (ArticleWebhook f, HttpRequest r, CancellationToken ct) => f.Run(r, ct));
         api.MapGet("/articles/{id}", (GetArticle f, HttpRequest r, string id, CancellationToken ct) => f.Run(r, id, ct));
+        api.MapGet("/articles", (ListArticles f, HttpRequest r, CancellationToken ct) => f.Run(r, ct));
+        api.MapDelete("/articles/{id}", (DeleteArticle f, HttpRequest r, string id, CancellationToken ct) => f.Run(r, id, ct));
         return app;
     }
 }

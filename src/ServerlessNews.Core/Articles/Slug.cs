@@ -10,7 +10,7 @@ public static class Slug
 
     // Top-level paths the site uses for itself; a section with one of these names gets a prefix.
     private static readonly HashSet<string> ReservedTopLevel = new(StringComparer.Ordinal)
-        { "api", "tag", "author", "feeds", "assets", "page", "sitemaps" };
+        { "api", "tag", "author", "feeds", "assets", "page", "sitemaps", "archive" };
 
     /// <summary>The first path segment of a section's pages.</summary>
     public static string ForSection(string section)

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 using ServerlessNews.Publishing;
-using ServerlessNews.Rendering;
 using ServerlessNews.Storage;
 
 namespace ServerlessNews.Operations;
@@ -15,10 +14,9 @@ public sealed record RebuildProgress(int Done, int Total, int Skipped, TimeSpan 
 /// operator command, not on any request path, so listing the content container is acceptable here.
 /// Downloads, renders and uploads overlap (bounded parallelism), which also bounds memory.
 /// </summary>
-public sealed partial class SiteRebuild(BlobServiceClient blobs, PageRenderer renderer, ILogger<SiteRebuild> logger)
+public sealed partial class SiteRebuild(BlobServiceClient blobs, Publisher publisher, ILogger<SiteRebuild> logger)
 {
     private readonly BlobContainerClient _content = blobs.GetBlobContainerClient(StorageNames.ContentContainer);
-    private readonly BlobContainerClient _web = blobs.GetBlobContainerClient(StorageNames.WebContainer);
 
     public async Task<RebuildProgress> RebuildArticlesAsync(IProgress<RebuildProgress>? progress, int parallelism, CancellationToken ct)
     {
@@ -39,10 +37,8 @@ public sealed partial class SiteRebuild(BlobServiceClient blobs, PageRenderer re
             }
             else
             {
-                var html = await renderer.RenderArticleAsync(document, token);
                 // Same revision: replaces the page, but never one a newer publish wrote meanwhile.
-                await RevisionGuard.UploadUnlessNewerAsync(_web.GetBlobClient(document.PageBlobName), BinaryData.FromString(html),
-                    "text/html; charset=utf-8", document.Article.Revision, token, Publisher.PageCacheControl);
+                await publisher.WritePageAsync(document, token);
             }
             var count = Interlocked.Increment(ref done);
             if (count % 100 == 0 || count == names.Count)

@@ -20,6 +20,7 @@ public sealed partial class Publisher(
     ArticleIndex index,
     PageRenderer renderer,
     TimeProvider time,
+    IEnumerable<IArticleStateObserver> observers,
     ILogger<Publisher> logger)
 {
     /// <summary>The host's default number of tries before a message goes to the poison queue.</summary>
@@ -64,7 +65,9 @@ public sealed partial class Publisher(
     {
         try
         {
-            await PublishAsync(message, ct, submission);
+            // Derived pages (listings, feeds, related blocks) are left to the queued message, which finds the
+            // page published and runs the observers then: the webhook answers after the page alone.
+            await PublishAsync(message, ct, submission, notifyObservers: false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -72,7 +75,7 @@ public sealed partial class Publisher(
         }
     }
 
-    private async Task PublishAsync(PublishMessage message, CancellationToken ct, ArticleSubmission? parsed = null)
+    private async Task PublishAsync(PublishMessage message, CancellationToken ct, ArticleSubmission? parsed = null, bool notifyObservers = true)
     {
         var current = await index.GetAsync(message.ArticleId, ct);
         if (current is not null && current.Revision > message.Revision)
@@ -84,7 +87,9 @@ public sealed partial class Publisher(
         }
         if (current is not null && current.Revision == message.Revision && current.State is ArticleStates.Published or ArticleStates.Killed)
         {
-            return; // a re-delivery of work already done
+            // A re-delivery of work already done; what followed it may have been cut short.
+            await NotifyAsync(current, ct);
+            return;
         }
 
         var submission = parsed ?? await LoadAsync(message, ct);
@@ -95,10 +100,10 @@ public sealed partial class Publisher(
                 await HoldUntilEmbargoLiftsAsync(document, message, ct);
                 break;
             case ArticleStatus.Killed:
-                await KillAsync(document, current, ct);
+                await KillAsync(document, current, notifyObservers, ct);
                 break;
             default:
-                await WriteAsync(document, ct);
+                await WriteAsync(document, ct, notifyObservers);
                 break;
         }
     }
@@ -111,15 +116,13 @@ public sealed partial class Publisher(
     }
 
     /// <summary>Renders and writes one article's page from its normalized document.</summary>
-    public async Task WriteAsync(ArticleDocument document, CancellationToken ct)
+    public async Task WriteAsync(ArticleDocument document, CancellationToken ct, bool notifyObservers = true)
     {
         var a = document.Article;
         var json = JsonSerializer.SerializeToUtf8Bytes(document, CoreJsonContext.Default.ArticleDocument);
-        var html = await renderer.RenderArticleAsync(document, ct);
         // The two outputs are independent and each guarded by its own revision check: write them together.
         var contentWrite = RevisionGuard.UploadUnlessNewerAsync(_content.GetBlobClient(ContentBlobName(a.Id)), new BinaryData(json), "application/json", a.Revision, ct);
-        var pageWrite = RevisionGuard.UploadUnlessNewerAsync(
-            _web.GetBlobClient(document.PageBlobName), BinaryData.FromString(html), "text/html; charset=utf-8", a.Revision, ct, PageCacheControl);
+        var pageWrite = WritePageAsync(document, ct);
         await Task.WhenAll(contentWrite, pageWrite);
         var written = await pageWrite;
         if (!written || !await index.SaveAsync(document, ArticleStates.Published, ct))
@@ -129,9 +132,59 @@ public sealed partial class Publisher(
         }
         await index.SetRevisionStateAsync(a.Id, a.Revision, ArticleStates.Published, null, ct);
         LogPublished(a.Id, a.Revision, document.Path);
+        if (notifyObservers)
+        {
+            await NotifyAsync(await index.GetAsync(a.Id, ct), ct);
+        }
     }
 
-    private async Task KillAsync(ArticleDocument document, ArticleEntity? current, CancellationToken ct)
+    /// <summary>
+    /// Renders one article's page again from its normalized document in <c>content</c> (related articles or
+    /// comments changed), unless the article is no longer published. The revision guard keeps a newer page.
+    /// </summary>
+    /// <returns>False when there was nothing to render.</returns>
+    public async Task<bool> RerenderAsync(string articleId, CancellationToken ct)
+    {
+        if (await index.GetAsync(articleId, ct) is not { State: ArticleStates.Published })
+        {
+            return false;
+        }
+        BinaryData json;
+        try
+        {
+            json = (await _content.GetBlobClient(ContentBlobName(articleId)).DownloadContentAsync(ct)).Value.Content;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            return false;
+        }
+        var document = JsonSerializer.Deserialize(json.ToMemory().Span, CoreJsonContext.Default.ArticleDocument)
+            ?? throw new InvalidOperationException($"Empty content document for {articleId}.");
+        return await WritePageAsync(document, ct);
+    }
+
+    /// <summary>Renders one article page and writes it to <c>$web</c> unless a newer revision is there.</summary>
+    /// <returns>False when a newer revision's page was kept.</returns>
+    public async Task<bool> WritePageAsync(ArticleDocument document, CancellationToken ct)
+    {
+        var html = await renderer.RenderArticleAsync(document, ct);
+        return await RevisionGuard.UploadUnlessNewerAsync(_web.GetBlobClient(document.PageBlobName), BinaryData.FromString(html),
+            "text/html; charset=utf-8", document.Article.Revision, ct, PageCacheControl);
+    }
+
+    private async Task NotifyAsync(ArticleEntity? article, CancellationToken ct)
+    {
+        if (article is null)
+        {
+            return;
+        }
+        foreach (var observer in observers)
+        {
+            await observer.ArticleChangedAsync(article, ct);
+        }
+    }
+
+    private async Task KillAsync(ArticleDocument document, ArticleEntity? current, bool notifyObservers, CancellationToken ct)
     {
         var a = document.Article;
         // Recorded even for an article never published, so that an older revision arriving late stays dead.
@@ -140,19 +193,26 @@ public sealed partial class Publisher(
             Article = a with { Headline = current?.Headline ?? "", Section = current?.Section ?? "" },
             Path = current?.Path ?? "",
         };
-        if (await index.SaveAsync(killed, ArticleStates.Killed, ct) && killed.Path.Length > 0)
+        var saved = await index.SaveAsync(killed, ArticleStates.Killed, ct);
+        if (saved && killed.Path.Length > 0)
         {
             await _web.GetBlobClient(killed.PageBlobName).DeleteIfExistsAsync(cancellationToken: ct);
         }
         await index.SetRevisionStateAsync(a.Id, a.Revision, ArticleStates.Killed, null, ct);
         LogKilled(a.Id, a.Revision);
+        if (saved && notifyObservers)
+        {
+            await NotifyAsync(await index.GetAsync(a.Id, ct), ct);
+        }
     }
 
     /// <summary>An embargoed revision waits as an invisible queue message: durable across restarts, no polling.</summary>
     private async Task HoldUntilEmbargoLiftsAsync(ArticleDocument document, PublishMessage message, CancellationToken ct)
     {
         var wait = document.Article.EmbargoedUntil!.Value - time.GetUtcNow();
-        var delay = wait < MaxVisibilityDelay ? wait : MaxVisibilityDelay;
+        // Queue visibility counts whole seconds: a fraction would round down to "now" and the message would
+        // come straight back, early, again and again until the embargo lifted. Round up instead.
+        var delay = wait < MaxVisibilityDelay ? TimeSpan.FromSeconds(Math.Ceiling(wait.TotalSeconds)) : MaxVisibilityDelay;
         var text = JsonSerializer.Serialize(message, CoreJsonContext.Default.PublishMessage);
         await _publish.SendMessageAsync(text, visibilityTimeout: delay, cancellationToken: ct);
         await index.SetRevisionStateAsync(message.ArticleId, message.Revision, ArticleStates.Embargoed,

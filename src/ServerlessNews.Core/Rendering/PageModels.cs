@@ -30,9 +30,18 @@ public sealed record ArticleView(
     string Url,
     string CanonicalUrl);
 
+/// <summary>A feed advertised with <c>&lt;link rel="alternate"&gt;</c>.</summary>
+public sealed record FeedLinkView(string Type, string Title, string Url);
+
 public sealed record PageView(
     string Title,
     string Description,
     string CanonicalUrl,
     IReadOnlyList<MetaTag> Meta,
-    string? JsonLd);
+    string? JsonLd)
+{
+    /// <summary>The site's sections, for the navigation every page shows.</summary>
+    public IReadOnlyList<LinkView> Sections { get; init; } = [];
+
+    public IReadOnlyList<FeedLinkView> Feeds { get; init; } = [];
+}

@@ -31,6 +31,7 @@ public sealed class PageRenderer(
         options.MemberAccessStrategy.Register<CorrectionView>();
         options.MemberAccessStrategy.Register<ArticleView>();
         options.MemberAccessStrategy.Register<PageView>();
+        options.MemberAccessStrategy.Register<FeedLinkView>();
         return options;
     }
 
@@ -54,6 +55,17 @@ public sealed class PageRenderer(
             await section.ContributeAsync(document, context, ct);
         }
         return await RenderInLayoutAsync("article.liquid", context, ct);
+    }
+
+    /// <summary>Renders any other page (listings, notices) in the shared layout, with the given template variables.</summary>
+    public async Task<string> RenderPageAsync(string templateName, PageView page, IReadOnlyDictionary<string, object?> values, CancellationToken ct)
+    {
+        var context = NewContext(page);
+        foreach (var (name, value) in values)
+        {
+            context.SetValue(name, value);
+        }
+        return await RenderInLayoutAsync(templateName, context, ct);
     }
 
     private TemplateContext NewContext(PageView page)

@@ -30,6 +30,14 @@ public static class PipelineExtensions
         return (await blob.DownloadContentAsync()).Value.Content.ToString();
     }
 
+    /// <summary>Any file of the site by its public path ("/feed.xml", "/world/"); null when it does not exist.</summary>
+    public static async Task<string?> WebFileAsync(this StorageFixture storage, string path)
+    {
+        var name = path.EndsWith('/') ? ArticleDocument.PageBlobNameFor(path) : path.TrimStart('/');
+        var blob = storage.Container(StorageNames.WebContainer).GetBlobClient(name);
+        return await blob.ExistsAsync() ? (await blob.DownloadContentAsync()).Value.Content.ToString() : null;
+    }
+
     public static async Task<BlobProperties> PagePropertiesAsync(this StorageFixture storage, string path) =>
         (await storage.Container(StorageNames.WebContainer).GetBlobClient(ArticleDocument.PageBlobNameFor(path)).GetPropertiesAsync()).Value;
 

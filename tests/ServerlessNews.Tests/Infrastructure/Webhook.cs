@@ -13,10 +13,17 @@ public static class Webhook
 
     public static HttpRequestMessage SignedDelivery(byte[] body, string? id = null, DateTimeOffset? at = null, string secret = StorageFixture.Secret, string contentType = "application/json")
     {
+        var request = SignedRequest(HttpMethod.Post, "/api/articles", body, id, at, secret);
+        request.Content!.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        return request;
+    }
+
+    /// <summary>Any request signed like a webhook delivery, over its body (which may be empty).</summary>
+    public static HttpRequestMessage SignedRequest(HttpMethod method, string path, byte[] body, string? id = null, DateTimeOffset? at = null, string secret = StorageFixture.Secret)
+    {
         id ??= "msg_" + Guid.NewGuid().ToString("N");
         var timestamp = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/articles") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        var request = new HttpRequestMessage(method, path) { Content = new ByteArrayContent(body) };
         request.Headers.Add("webhook-id", id);
         request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add("webhook-signature", StandardWebhookVerifier.Sign(secret, id, timestamp, body));

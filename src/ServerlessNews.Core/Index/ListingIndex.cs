@@ -1,0 +1,272 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using ServerlessNews.Storage;
+
+namespace ServerlessNews.Index;
+
+/// <summary>A listing an article entered or left, and the month of its row there: what has to be re-rendered.</summary>
+public sealed record ListingTouch(string ListingKey, string Month);
+
+/// <summary>
+/// The listings table: every published article once per listing it is in (site, section, tags, authors),
+/// newest first, plus small partitions for the months each listing has, the known sections, pending
+/// refresh markers and which article pages show an article as related. Every read is one partition,
+/// usually its first rows: nothing here scans a table or grows with the site.
+/// </summary>
+public sealed class ListingIndex(TableServiceClient tables, TimeProvider time)
+{
+    public const string SectionsPartition = "sections";
+    public const string DirtyPartition = "dirty";
+
+    private readonly TableClient _table = tables.GetTableClient(StorageNames.ListingsTable);
+
+    public static string MonthsPartition(string listingKey) => "months|" + listingKey;
+
+    public static string RelatedByPartition(string articleId) => "relatedby|" + articleId;
+
+    /// <summary>
+    /// Brings the article's rows in line with its stored state: a published article is in every listing it
+    /// belongs to (and in no other), a killed or unpublished one in none. Crash-safe and repeatable: the
+    /// membership row is widened to old ∪ new before any row changes and narrowed after, so a retry or a
+    /// later revision always knows every row that may exist.
+    /// </summary>
+    /// <returns>Every listing and month whose pages change; empty when a newer revision already owns the rows.</returns>
+    public async Task<IReadOnlyList<ListingTouch>> SyncAsync(ArticleEntity article, CancellationToken ct)
+    {
+        var desired = article.State == ArticleStates.Published ? RowsFor(article) : [];
+        var desiredKeys = desired.Select(KeyOf).ToHashSet(StringComparer.Ordinal);
+        HashSet<string> old;
+        ETag claimed;
+        while (true)
+        {
+            var response = await _table.GetEntityIfExistsAsync<ListingMembershipEntity>(ListingMembershipEntity.KeyFor(article.PartitionKey), ListingMembershipEntity.Row, cancellationToken: ct);
+            var membership = response.HasValue ? response.Value : null;
+            if (membership is not null && membership.Revision > article.Revision)
+            {
+                return [];
+            }
+            old = (JsonSerializer.Deserialize(membership?.Rows ?? "[]", CoreJsonContext.Default.IReadOnlyListString) ?? []).ToHashSet(StringComparer.Ordinal);
+            var claim = new ListingMembershipEntity
+            {
+                PartitionKey = ListingMembershipEntity.KeyFor(article.PartitionKey),
+                Revision = article.Revision,
+                Rows = Serialize(old.Union(desiredKeys)),
+            };
+            try
+            {
+                claimed = membership is null
+                    ? (await _table.AddEntityAsync(claim, ct)).Headers.ETag ?? default
+                    : (await _table.UpdateEntityAsync(claim, membership.ETag, TableUpdateMode.Replace, ct)).Headers.ETag ?? default;
+                break;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // Another revision is syncing: read its claim and decide again.
+            }
+        }
+
+        var work = new List<Task>();
+        work.AddRange(desired.Select(row => (Task)_table.UpsertEntityAsync(row, TableUpdateMode.Replace, ct)));
+        work.AddRange(old.Where(k => !desiredKeys.Contains(k)).Select(k => DeleteIfExistsAsync(SplitKey(k), ct)));
+        work.AddRange(desired.Select(row => (Task)_table.UpsertEntityAsync(
+            new TableEntity(MonthsPartition(row.PartitionKey), Months.Of(row.PublishedAt)), TableUpdateMode.Merge, ct)));
+        if (article.State == ArticleStates.Published)
+        {
+            var section = ListingRef.Section(article.Section);
+            work.Add(_table.UpsertEntityAsync(new TableEntity(SectionsPartition, section.Slug) { ["Name"] = article.Section }, TableUpdateMode.Replace, ct));
+        }
+        await Task.WhenAll(work);
+
+        try
+        {
+            var narrowed = new ListingMembershipEntity
+            {
+                PartitionKey = ListingMembershipEntity.KeyFor(article.PartitionKey),
+                Revision = article.Revision,
+                Rows = Serialize(desiredKeys),
+            };
+            await _table.UpdateEntityAsync(narrowed, claimed, TableUpdateMode.Replace, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            // A later sync claimed the rows meanwhile; its own narrowing is the one that counts.
+        }
+
+        return old.Union(desiredKeys)
+            .Select(SplitKey)
+            .Select(k => new ListingTouch(k.PartitionKey, Months.Of(ListingEntity.PublishedAtOf(k.RowKey))))
+            .Distinct()
+            .ToList();
+    }
+
+    private static List<ListingEntity> RowsFor(ArticleEntity article)
+    {
+        var tags = JsonSerializer.Deserialize(article.Tags, CoreJsonContext.Default.IReadOnlyListString) ?? [];
+        var authors = JsonSerializer.Deserialize(article.Authors, CoreJsonContext.Default.IReadOnlyListString) ?? [];
+        return ListingRef.For(article.Section, tags, authors).Select(listing => new ListingEntity
+        {
+            PartitionKey = listing.Key,
+            RowKey = ListingEntity.RowKeyFor(article.PublishedAt, article.PartitionKey),
+            ArticleId = article.PartitionKey,
+            Revision = article.Revision,
+            Headline = article.Headline,
+            Summary = article.Summary,
+            Path = article.Path,
+            Section = article.Section,
+            Authors = article.Authors,
+            Tags = article.Tags,
+            PublishedAt = article.PublishedAt,
+            UpdatedAt = article.UpdatedAt,
+            ListingName = listing.Name,
+        }).ToList();
+    }
+
+    private static string KeyOf(ListingEntity row) => row.PartitionKey + "\n" + row.RowKey;
+
+    private static (string PartitionKey, string RowKey) SplitKey(string key)
+    {
+        var newline = key.IndexOf('\n', StringComparison.Ordinal);
+        return (key[..newline], key[(newline + 1)..]);
+    }
+
+    private static string Serialize(IEnumerable<string> keys) =>
+        JsonSerializer.Serialize(keys.Order(StringComparer.Ordinal).ToList(), CoreJsonContext.Default.IReadOnlyListString);
+
+    private async Task DeleteIfExistsAsync((string PartitionKey, string RowKey) key, CancellationToken ct)
+    {
+        try
+        {
+            await _table.DeleteEntityAsync(key.PartitionKey, key.RowKey, ETag.All, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+        }
+    }
+
+    /// <summary>The newest rows of one listing: one partition query that stops after <paramref name="count"/>.</summary>
+    public async Task<List<ListingEntity>> TopAsync(string listingKey, int count, CancellationToken ct, DateTimeOffset? notBefore = null)
+    {
+        var filter = notBefore is { } from
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {listingKey} and RowKey lt {ListingEntity.InvertedTicks(from) + "~"}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {listingKey}");
+        var rows = new List<ListingEntity>(count);
+        await foreach (var row in _table.QueryAsync<ListingEntity>(filter, maxPerPage: Math.Min(count, 1000), cancellationToken: ct))
+        {
+            rows.Add(row);
+            if (rows.Count == count)
+            {
+                break;
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>The rows of one listing published in [from, to), newest first: a key range within one partition.</summary>
+    public async Task<List<ListingEntity>> RangeAsync(string listingKey, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        // Later times have smaller keys; '~' sorts after the '|' that follows the time in every key.
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {listingKey} and RowKey gt {ListingEntity.InvertedTicks(to) + "~"} and RowKey lt {ListingEntity.InvertedTicks(from) + "~"}");
+        var rows = new List<ListingEntity>();
+        await foreach (var row in _table.QueryAsync<ListingEntity>(filter, cancellationToken: ct))
+        {
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    /// <summary>One page of a listing with the Table service's own continuation token.</summary>
+    public async Task<(IReadOnlyList<ListingEntity> Rows, string? Continuation)> PageAsync(
+        string listingKey, string? continuation, int pageSize, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {listingKey}");
+        await foreach (var page in _table.QueryAsync<ListingEntity>(filter, maxPerPage: pageSize, cancellationToken: ct).AsPages(continuation, pageSize))
+        {
+            return (page.Values, page.ContinuationToken);
+        }
+        return ([], null);
+    }
+
+    /// <summary>The months a listing has articles in, newest first ("2026-11"), with what is known of each.</summary>
+    public async Task<List<TableEntity>> MonthsAsync(string listingKey, CancellationToken ct)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {MonthsPartition(listingKey)}"), cancellationToken: ct))
+        {
+            rows.Add(row);
+        }
+        rows.Reverse();
+        return rows;
+    }
+
+    public Task SetMonthAsync(string listingKey, string month, IDictionary<string, object> values, CancellationToken ct) =>
+        _table.UpsertEntityAsync(new TableEntity(values) { PartitionKey = MonthsPartition(listingKey), RowKey = month }, TableUpdateMode.Merge, ct);
+
+    /// <summary>Known sections for the navigation, ordered by name.</summary>
+    public async Task<List<(string Slug, string Name)>> SectionsAsync(CancellationToken ct)
+    {
+        var sections = new List<(string, string)>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {SectionsPartition}"), cancellationToken: ct))
+        {
+            sections.Add((row.RowKey, row.GetString("Name") ?? row.RowKey));
+        }
+        return sections.OrderBy(s => s.Item2, StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    /// <summary>
+    /// Marks an output as waiting for a refresh. True when the caller should queue that refresh: no marker
+    /// was pending, or the pending one is older than <paramref name="staleAfter"/> (its message was lost
+    /// between the insert and the send).
+    /// </summary>
+    public async Task<bool> TryMarkDirtyAsync(string outputKey, TimeSpan staleAfter, CancellationToken ct)
+    {
+        var marker = new TableEntity(DirtyPartition, outputKey) { ["MarkedAt"] = time.GetUtcNow() };
+        try
+        {
+            await _table.AddEntityAsync(marker, ct);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+        }
+        var existing = await _table.GetEntityIfExistsAsync<TableEntity>(DirtyPartition, outputKey, cancellationToken: ct);
+        if (!existing.HasValue)
+        {
+            return await TryMarkDirtyAsync(outputKey, staleAfter, ct); // cleared in between: mark again
+        }
+        var markedAt = existing.Value!.GetDateTimeOffset("MarkedAt") ?? DateTimeOffset.MinValue;
+        if (time.GetUtcNow() - markedAt < staleAfter)
+        {
+            return false;
+        }
+        try
+        {
+            await _table.UpdateEntityAsync(marker, existing.Value.ETag, TableUpdateMode.Replace, ct);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            return false; // someone else re-marked or cleared it and queued the refresh
+        }
+    }
+
+    public async Task ClearDirtyAsync(string outputKey, CancellationToken ct) => await DeleteIfExistsAsync((DirtyPartition, outputKey), ct);
+
+    /// <summary>Remembers that <paramref name="articleId"/>'s page shows each of <paramref name="relatedIds"/>.</summary>
+    public async Task RecordRelatedAsync(string articleId, IEnumerable<string> relatedIds, CancellationToken ct) =>
+        await Task.WhenAll(relatedIds.Select(id =>
+            _table.UpsertEntityAsync(new TableEntity(RelatedByPartition(id), articleId), TableUpdateMode.Replace, ct)));
+
+    /// <summary>The articles whose pages showed <paramref name="articleId"/> as related when they were last rendered.</summary>
+    public async Task<List<string>> RelatedByAsync(string articleId, CancellationToken ct)
+    {
+        var ids = new List<string>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RelatedByPartition(articleId)}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct))
+        {
+            ids.Add(row.RowKey);
+        }
+        return ids;
+    }
+}

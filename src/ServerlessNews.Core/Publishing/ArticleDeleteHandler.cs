@@ -1,0 +1,69 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using ServerlessNews.Articles;
+using ServerlessNews.Http;
+using ServerlessNews.Index;
+using ServerlessNews.Webhooks;
+
+namespace ServerlessNews.Publishing;
+
+/// <summary>
+/// <c>DELETE /api/articles/{id}</c>, signed like the webhook (an empty body is signed as empty): records a
+/// kill as the article's next revision and queues it, exactly as a webhook with <c>status: killed</c> would.
+/// </summary>
+public sealed class ArticleDeleteHandler(
+    StandardWebhookVerifier verifier, ArticleIngest ingest, ArticleIndex index, Publisher publisher, IOptions<WebhookOptions> options)
+{
+    public Task<IResult> HandleAsync(HttpRequest request, string id, CancellationToken ct) => Problems.GuardAsync(async () =>
+    {
+        if (!SubmissionParser.IsValidArticleId(id))
+        {
+            return Problems.Validation(new() { ["id"] = ["Use 1 to 100 lowercase letters, digits and inner hyphens ([a-z0-9-])."] });
+        }
+        var body = await RequestBody.ReadLimitedAsync(request, options.Value.MaxBodyBytes, ct);
+        if (body is null)
+        {
+            return Problems.Status(StatusCodes.Status413PayloadTooLarge, "The body is too large.", "A delete needs no body.");
+        }
+        var webhookId = request.Headers["webhook-id"].ToString();
+        if (verifier.Verify(webhookId, request.Headers["webhook-timestamp"], request.Headers["webhook-signature"], body) != SignatureCheck.Valid)
+        {
+            return Problems.Status(StatusCodes.Status401Unauthorized, "The webhook signature was not accepted.",
+                "Sign the request like a webhook delivery (webhook-id, webhook-timestamp, webhook-signature) over its body, empty or not.");
+        }
+
+        var statusUrl = $"/api/articles/{id}";
+        var deliveryId = "webhook:" + webhookId;
+        if (await ingest.IsKnownDeliveryAsync(deliveryId, ct))
+        {
+            return TypedResults.Ok(new AcceptedArticle(id, 0, "duplicate", statusUrl));
+        }
+        var current = await index.GetAsync(id, ct);
+        var revisions = await index.GetRevisionsAsync(id, ct);
+        if (current is null && revisions.Count == 0)
+        {
+            return Problems.NotFound($"No article with id '{id}' was ever accepted.");
+        }
+        // The kill must outrank every revision seen so far, published or still queued.
+        var revision = Math.Max(current?.Revision ?? 0, revisions.Count > 0 ? revisions.Max(r => r.Revision) : 0) + 1;
+        var kill = new JsonObject { ["id"] = id, ["revision"] = revision, ["status"] = "killed" };
+        var raw = Encoding.UTF8.GetBytes(kill.ToJsonString());
+        var parsed = SubmissionParser.ParseJson(raw);
+        if (!parsed.IsValid)
+        {
+            throw new InvalidOperationException("A kill submission must always validate: " + parsed.Errors);
+        }
+        var accepted = await ingest.AcceptAsync(parsed.Submission!, raw, ".json", deliveryId, "delete " + webhookId, ct);
+        if (accepted.Outcome == IngestOutcome.Duplicate)
+        {
+            return TypedResults.Ok(new AcceptedArticle(id, revision, "duplicate", statusUrl));
+        }
+        if (options.Value.PublishInline)
+        {
+            await publisher.TryPublishNowAsync(accepted.Message, parsed.Submission!, ct);
+        }
+        return TypedResults.Accepted(statusUrl, new AcceptedArticle(id, revision, "accepted", statusUrl));
+    });
+}

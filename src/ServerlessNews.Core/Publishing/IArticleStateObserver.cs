@@ -1,0 +1,12 @@
+using ServerlessNews.Index;
+
+namespace ServerlessNews.Publishing;
+
+/// <summary>
+/// Told after the Publisher stores an article's new state (published, corrected, killed), and again when
+/// a publish message is re-delivered, so that work lost in a crash is redone. Must be idempotent.
+/// </summary>
+public interface IArticleStateObserver
+{
+    Task ArticleChangedAsync(ArticleEntity article, CancellationToken ct);
+}

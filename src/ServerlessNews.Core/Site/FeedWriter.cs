@@ -1,0 +1,95 @@
+using System.ServiceModel.Syndication;
+using System.Text;
+using System.Text.Json;
+using System.Xml;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Options;
+using ServerlessNews.Index;
+using ServerlessNews.Rendering;
+using ServerlessNews.Storage;
+
+namespace ServerlessNews.Site;
+
+/// <summary>RSS 2.0 and Atom 1.0 feeds of the whole site and of each section, newest items first.</summary>
+public sealed class FeedWriter(BlobServiceClient blobs, ListingIndex listings, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
+{
+    public const string RssType = "application/rss+xml";
+    public const string AtomType = "application/atom+xml";
+
+    private readonly BlobContainerClient _web = blobs.GetBlobContainerClient(StorageNames.WebContainer);
+
+    private SiteOptions Site => site.Value;
+
+    public static string RssPath(ListingRef listing) => listing.BasePath + "feed.xml";
+
+    public static string AtomPath(ListingRef listing) => listing.BasePath + "atom.xml";
+
+    public async Task WriteAsync(ListingRef listing, CancellationToken ct)
+    {
+        if (!listing.HasFeed)
+        {
+            return;
+        }
+        var rows = await listings.TopAsync(listing.Key, refresh.Value.FeedItems, ct);
+        var sectionName = listing.Kind == ListingRef.All ? null
+            : rows.FirstOrDefault()?.ListingName
+              ?? (await listings.SectionsAsync(ct)).FirstOrDefault(s => s.Slug == listing.Slug).Name
+              ?? listing.Slug;
+        var feed = Build(listing, sectionName, rows);
+        await UploadAsync(RssPath(listing), feed.GetRss20Formatter(), RssType, ct);
+        await UploadAsync(AtomPath(listing), feed.GetAtom10Formatter(), AtomType, ct);
+    }
+
+    private SyndicationFeed Build(ListingRef listing, string? sectionName, List<ListingEntity> rows)
+    {
+        var title = sectionName is null ? Site.Name : $"{Site.Name}: {sectionName}";
+        var pageUrl = new Uri(Site.AbsoluteUrl(listing.BasePath));
+        var feed = new SyndicationFeed(title, $"The latest articles from {title}.", pageUrl)
+        {
+            Id = pageUrl.AbsoluteUri,
+            Language = Site.Language,
+            LastUpdatedTime = rows.Count > 0 ? rows.Max(r => r.ModifiedAt) : DateTimeOffset.UnixEpoch,
+            Generator = Site.Name,
+            Items = rows.Select(ToItem).ToList(),
+        };
+        feed.Links.Add(new SyndicationLink(new Uri(Site.AbsoluteUrl(AtomPath(listing))), "self", title, AtomType, 0));
+        // Atom requires an author for every entry; the site stands in where an item names none.
+        feed.Authors.Add(new SyndicationPerson { Name = Site.Name });
+        return feed;
+    }
+
+    private SyndicationItem ToItem(ListingEntity row)
+    {
+        var url = new Uri(Site.AbsoluteUrl(row.Path));
+        // The summary is the item's text; the full article is on the page the link points to.
+        var item = new SyndicationItem
+        {
+            Id = url.AbsoluteUri,
+            Title = new TextSyndicationContent(row.Headline),
+            Summary = new TextSyndicationContent(row.Summary ?? row.Headline),
+            PublishDate = row.PublishedAt,
+            LastUpdatedTime = row.ModifiedAt,
+        };
+        item.Links.Add(SyndicationLink.CreateAlternateLink(url, "text/html"));
+        foreach (var author in JsonSerializer.Deserialize(row.Authors, CoreJsonContext.Default.IReadOnlyListString) ?? [])
+        {
+            item.Authors.Add(new SyndicationPerson { Name = author });
+        }
+        item.Categories.Add(new SyndicationCategory(row.Section));
+        foreach (var tag in JsonSerializer.Deserialize(row.Tags, CoreJsonContext.Default.IReadOnlyListString) ?? [])
+        {
+            item.Categories.Add(new SyndicationCategory(tag));
+        }
+        return item;
+    }
+
+    private async Task UploadAsync(string path, SyndicationFeedFormatter formatter, string contentType, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = false }))
+        {
+            formatter.WriteTo(writer);
+        }
+        await SitePages.WriteBlobAsync(_web.GetBlobClient(path.TrimStart('/')), new BinaryData(buffer.ToArray()), contentType + "; charset=utf-8", ct);
+    }
+}

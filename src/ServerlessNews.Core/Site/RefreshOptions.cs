@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ServerlessNews.Site;
+
+/// <summary>How derived pages (listings, feeds, sitemaps) are refreshed and how much they show.</summary>
+public sealed class RefreshOptions
+{
+    public const string SectionName = "Refresh";
+
+    /// <summary>How long a refresh waits before it renders: every publish in that window shares one render.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan Delay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A pending marker this old is assumed to have lost its message, and is queued again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan StaleMarkerAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Articles on a listing's front page (home, section, tag, author).</summary>
+    [Range(1, 200)]
+    public int FrontPageSize { get; set; } = 20;
+
+    /// <summary>Articles per page of a month archive.</summary>
+    [Range(1, 1000)]
+    public int ArchivePageSize { get; set; } = 50;
+
+    [Range(1, 500)]
+    public int FeedItems { get; set; } = 50;
+
+    /// <summary>The sitemap protocol allows at most 50,000 URLs per file.</summary>
+    [Range(1, 50_000)]
+    public int SitemapShardSize { get; set; } = 50_000;
+
+    /// <summary>Google News takes articles of the last two days, at most 1,000 per sitemap.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "7.00:00:00")]
+    public TimeSpan NewsWindow { get; set; } = TimeSpan.FromDays(2);
+
+    [Range(1, 1000)]
+    public int NewsMaxUrls { get; set; } = 1000;
+
+    /// <summary>Articles in a page's "Related Articles" block.</summary>
+    [Range(1, 20)]
+    public int RelatedCount { get; set; } = 5;
+}

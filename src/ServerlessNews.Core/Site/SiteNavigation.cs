@@ -1,0 +1,78 @@
+using Fluid;
+using Microsoft.Extensions.Options;
+using ServerlessNews.Articles;
+using ServerlessNews.Index;
+using ServerlessNews.Rendering;
+
+namespace ServerlessNews.Site;
+
+/// <summary>The section navigation and the feed links every page carries, from the small "sections" partition.</summary>
+public sealed class SiteNavigation(ListingIndex listings, IOptions<SiteOptions> site)
+{
+    private SiteOptions Site => site.Value;
+
+    public async Task<PageView> DecorateAsync(PageView page, ListingRef? section, CancellationToken ct)
+    {
+        var sections = await listings.SectionsAsync(ct);
+        var feeds = new List<FeedLinkView>
+        {
+            new(FeedWriter.RssType, $"{Site.Name} (RSS)", Site.AbsoluteUrl(FeedWriter.RssPath(ListingRef.Home))),
+            new(FeedWriter.AtomType, $"{Site.Name} (Atom)", Site.AbsoluteUrl(FeedWriter.AtomPath(ListingRef.Home))),
+        };
+        if (section is { Kind: ListingRef.SectionKind })
+        {
+            feeds.Add(new(FeedWriter.RssType, $"{Site.Name}: {section.Name} (RSS)", Site.AbsoluteUrl(FeedWriter.RssPath(section))));
+            feeds.Add(new(FeedWriter.AtomType, $"{Site.Name}: {section.Name} (Atom)", Site.AbsoluteUrl(FeedWriter.AtomPath(section))));
+        }
+        // A page's own section is listed even before its first article's listing rows exist.
+        if (section is { Kind: ListingRef.SectionKind } && !sections.Exists(s => s.Slug == section.Slug))
+        {
+            sections.Add((section.Slug, section.Name));
+            sections.Sort((x, y) => StringComparer.OrdinalIgnoreCase.Compare(x.Name, y.Name));
+        }
+        return page with
+        {
+            Sections = sections.Select(s => new LinkView(s.Name, "/" + s.Slug + "/")).ToArray(),
+            Feeds = feeds,
+        };
+    }
+}
+
+/// <summary>Gives article pages the same navigation and feed links as every other page.</summary>
+public sealed class SectionNavigationSection(SiteNavigation navigation) : IArticlePageSection
+{
+    public async Task ContributeAsync(ArticleDocument document, TemplateContext context, CancellationToken ct)
+    {
+        if (context.GetValue("page").ToObjectValue() is PageView page)
+        {
+            context.SetValue("page", await navigation.DecorateAsync(page, ListingRef.Section(document.Article.Section), ct));
+        }
+    }
+}
+
+/// <summary>
+/// "Related Articles": the newest articles of the same section and of each shared tag (a few top-N reads of
+/// single partitions), never the article itself; killed and embargoed articles are in no listing. Which
+/// pages show which articles is recorded, so a kill can re-render exactly those pages.
+/// </summary>
+public sealed class RelatedArticlesSection(ListingIndex listings, IOptions<RefreshOptions> options) : IArticlePageSection
+{
+    /// <summary>Enough tags for relevance without one page reading many partitions.</summary>
+    private const int MaxTags = 5;
+
+    public async Task ContributeAsync(ArticleDocument document, TemplateContext context, CancellationToken ct)
+    {
+        var a = document.Article;
+        var count = options.Value.RelatedCount;
+        var keys = new[] { ListingRef.Section(a.Section).Key }.Concat(a.Tags.Take(MaxTags).Select(t => ListingRef.Tag(t).Key)).Distinct();
+        var candidates = await Task.WhenAll(keys.Select(k => listings.TopAsync(k, count + 1, ct)));
+        var related = candidates.SelectMany(rows => rows)
+            .Where(r => r.ArticleId != a.Id)
+            .OrderBy(r => r.RowKey, StringComparer.Ordinal)
+            .DistinctBy(r => r.ArticleId)
+            .Take(count)
+            .ToList();
+        context.SetValue("related", related.Select(SitePages.ToItem).ToArray());
+        await listings.RecordRelatedAsync(a.Id, related.Select(r => r.ArticleId), ct);
+    }
+}
