@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using ServerlessNews.Comments;
 using ServerlessNews.Index;
 using ServerlessNews.Publishing;
 using ServerlessNews.Rendering;
@@ -31,6 +32,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<InboxHandler>();
         services.AddSingleton<ArticleWebhookHandler>();
         services.AddSingleton<ArticleStatusHandler>();
+        services.AddComments();
         return services;
     }
 }

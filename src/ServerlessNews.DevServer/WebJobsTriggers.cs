@@ -14,6 +14,10 @@ public sealed class WebJobsTriggers(IServiceProvider services)
     public Task PublishArticle([QueueTrigger(StorageNames.PublishQueue)] string message, long dequeueCount, CancellationToken ct) =>
         services.GetRequiredService<PublishArticle>().Run(message, dequeueCount, ct);
 
+    [FunctionName(nameof(ModerateComment))]
+    public Task ModerateComment([QueueTrigger(StorageNames.ModerateQueue)] string message, CancellationToken ct) =>
+        services.GetRequiredService<ModerateComment>().Run(message, ct);
+
     /// <summary>Polls the container (Azurite has no Event Grid); in Azure the Event Grid source is used.</summary>
     [FunctionName(nameof(InboxDrop))]
     public Task InboxDrop([BlobTrigger(StorageNames.InboxBlobPath)] byte[] content, string name, CancellationToken ct) =>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
@@ -111,6 +112,36 @@ public sealed partial class Publisher(
         LogPublished(a.Id, a.Revision, document.Path);
     }
 
+    /// <summary>
+    /// Renders one published article's page again from its normalized document, at the document's revision
+    /// (an equal revision overwrites, a newer page is never replaced). Used when its comments change.
+    /// </summary>
+    /// <returns>False when the article is not published (nothing to render) or a newer revision is on the page.</returns>
+    public async Task<bool> RerenderAsync(string articleId, CancellationToken ct)
+    {
+        var current = await index.GetAsync(articleId, ct);
+        if (current is not { State: ArticleStates.Published })
+        {
+            return false;
+        }
+        BinaryData json;
+        try
+        {
+            json = (await _content.GetBlobClient(ContentBlobName(articleId)).DownloadContentAsync(ct)).Value.Content;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return false;
+        }
+        var document = JsonSerializer.Deserialize(json.ToMemory().Span, CoreJsonContext.Default.ArticleDocument)
+            ?? throw new InvalidOperationException($"The content document of {articleId} is empty.");
+        var html = await renderer.RenderArticleAsync(document, ct);
+        var written = await RevisionGuard.UploadUnlessNewerAsync(
+            _web.GetBlobClient(document.PageBlobName), BinaryData.FromString(html), "text/html; charset=utf-8", document.Article.Revision, ct, PageCacheControl);
+        LogRerendered(articleId, document.Article.Revision, written);
+        return written;
+    }
+
     private async Task KillAsync(ArticleDocument document, ArticleEntity? current, CancellationToken ct)
     {
         var a = document.Article;
@@ -146,6 +177,9 @@ public sealed partial class Publisher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Published article {ArticleId} revision {Revision} at {Path}")]
     private partial void LogPublished(string articleId, long revision, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-rendered article {ArticleId} at revision {Revision}: written {Written}")]
+    private partial void LogRerendered(string articleId, long revision, bool written);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Killed article {ArticleId} at revision {Revision}")]
     private partial void LogKilled(string articleId, long revision);

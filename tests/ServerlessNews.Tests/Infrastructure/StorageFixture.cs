@@ -19,6 +19,7 @@ public class StorageFixture : IAsyncLifetime
 {
     public const string Secret = "whsec_dGVzdC1zZWNyZXQtZm9yLXNlcnZlcmxlc3NuZXdzIQ==";
     public const string BaseUrl = "https://news.example.test";
+    public const string ModerationKey = "test-moderation-key";
 
     private AzuriteProcess? _azurite;
     private ServiceProvider? _services;
@@ -53,6 +54,7 @@ public class StorageFixture : IAsyncLifetime
         ["Site:BaseUrl"] = BaseUrl,
         ["Site:Name"] = "The Test Times",
         ["Site:TemplateRefresh"] = "00:00:00",
+        ["Moderation:Key"] = ModerationKey,
     };
 
     /// <summary>Plays the queue trigger: handles every visible publish message until the queue is empty.</summary>
