@@ -65,7 +65,16 @@ public sealed partial class CommentIntakeHandler(
         }
         if (form is null || !errors.IsEmpty || article is null)
         {
-            return isForm ? FormErrors(errors, article) : Problems.Validation(errors.ToDictionary());
+            if (!isForm)
+            {
+                return Problems.Validation(errors.ToDictionary());
+            }
+            // The way back needs the article's path, also when other fields were wrong.
+            if (article is null && SubmissionParser.IsValidArticleId(posted?.ArticleId))
+            {
+                article = await articles.GetAsync(posted!.ArticleId!, ct);
+            }
+            return FormErrors(errors, article);
         }
 
         var ipHash = keys.IpHash(ClientIp(request));
@@ -107,7 +116,9 @@ public sealed partial class CommentIntakeHandler(
         AllowOrigin(request);
         if (isForm)
         {
-            return TypedResults.Redirect(site.Value.AbsoluteUrl(article.Path) + "?pending=" + Uri.EscapeDataString(token) + "#comment-pending");
+            // 303 See Other: the browser follows with a GET, so reloading the article does not post again.
+            request.HttpContext.Response.Headers.Location = site.Value.AbsoluteUrl(article.Path) + "?pending=" + Uri.EscapeDataString(token) + "#comment-pending";
+            return TypedResults.StatusCode(StatusCodes.Status303SeeOther);
         }
         return TypedResults.Accepted(statusUrl, new AcceptedComment(comment.CommentId, comment.ArticleId, comment.Status, statusUrl));
     });
