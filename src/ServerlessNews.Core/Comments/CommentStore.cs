@@ -121,6 +121,21 @@ public sealed class CommentStore(TableServiceClient tables)
             Status = comment.Status,
         }, TableUpdateMode.Replace, ct);
 
+    /// <summary>
+    /// A row in the article's partition whose stamp changes with every change to what its page shows.
+    /// The "~" sorts after every comment id and the row has no status, so comment queries never see it.
+    /// </summary>
+    public const string PageStampRow = "~page";
+
+    public async Task<string?> GetPageStampAsync(string articleId, CancellationToken ct)
+    {
+        var row = await _comments.GetEntityIfExistsAsync<TableEntity>(articleId, PageStampRow, ["Stamp"], ct);
+        return row.HasValue ? row.Value!.GetString("Stamp") : null;
+    }
+
+    public async Task ChangePageStampAsync(string articleId, CancellationToken ct) =>
+        await _comments.UpsertEntityAsync(new TableEntity(articleId, PageStampRow) { ["Stamp"] = Guid.NewGuid().ToString("N") }, TableUpdateMode.Replace, ct);
+
     /// <summary>True when this commenter has an approved comment: a query within their own partition.</summary>
     public async Task<CommenterRef?> FindApprovedAsync(string emailHash, CancellationToken ct)
     {

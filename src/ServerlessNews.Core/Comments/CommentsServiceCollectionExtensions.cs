@@ -19,6 +19,7 @@ public static class CommentsServiceCollectionExtensions
         services.AddSingleton<CommentStore>();
         services.AddSingleton<FloodGate>();
         services.AddSingleton<CommentFormatter>();
+        services.AddSingleton<CommentPages>();
         services.AddSingleton<CommentIntakeHandler>();
         services.AddSingleton<CommentStatusHandler>();
         services.AddSingleton<IArticlePageSection, CommentsSection>();

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 using ServerlessNews.Articles;
 using ServerlessNews.Comments;
 using ServerlessNews.Http;
-using ServerlessNews.Publishing;
 
 namespace ServerlessNews.Moderation;
 
@@ -17,7 +16,7 @@ namespace ServerlessNews.Moderation;
 /// No answer contains an email address or a hash of one.
 /// </summary>
 public sealed partial class ModerationApiHandler(
-    CommentStore store, Moderator moderator, Publisher publisher, CommentKeys keys, IOptions<ModerationOptions> options, ILogger<ModerationApiHandler> logger)
+    CommentStore store, Moderator moderator, CommentPages commentPages, CommentKeys keys, IOptions<ModerationOptions> options, ILogger<ModerationApiHandler> logger)
 {
     public const string KeyHeader = "x-functions-key";
     public const int PageSize = 50;
@@ -115,7 +114,8 @@ public sealed partial class ModerationApiHandler(
         var pages = comments.Where(c => c.Status == CommentStatus.Approved).Select(c => c.ArticleId).Distinct(StringComparer.Ordinal).ToArray();
         foreach (var articleId in pages)
         {
-            await publisher.RerenderAsync(articleId, ct);
+            await commentPages.ChangedAsync(articleId, ct);
+            await commentPages.RefreshAsync(articleId, ct);
         }
         // Last, so that a retry after a failure above still finds the commenter's rows.
         await store.DeleteCommenterAsync(emailHash, ct);

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ServerlessNews.Comments;
-using ServerlessNews.Publishing;
 
 namespace ServerlessNews.Moderation;
 
@@ -11,7 +10,7 @@ namespace ServerlessNews.Moderation;
 /// re-delivered message finds the comment decided and its page current, and does nothing.
 /// </summary>
 public sealed partial class Moderator(
-    CommentStore store, ModerationPipeline pipeline, Publisher publisher, TimeProvider time, ILogger<Moderator> logger)
+    CommentStore store, ModerationPipeline pipeline, CommentPages pages, TimeProvider time, ILogger<Moderator> logger)
 {
     public async Task HandleAsync(string messageText, CancellationToken ct)
     {
@@ -87,7 +86,8 @@ public sealed partial class Moderator(
         {
             return;
         }
-        await publisher.RerenderAsync(comment.ArticleId, ct);
+        await pages.ChangedAsync(comment.ArticleId, ct);
+        await pages.RefreshAsync(comment.ArticleId, ct);
         await store.MarkPageCurrentAsync(comment, ct);
     }
 
