@@ -1,4 +1,3 @@
-using AngleSharp.Html.Dom;
 using Ganss.Xss;
 using Markdig;
 
@@ -35,11 +34,19 @@ public sealed partial class CommentFormatter
             // Text inside an element that is not allowed (an image's alt, a code block) stays as text.
             KeepChildNodes = true,
         };
-        sanitizer.PostProcessNode += (_, e) =>
+        sanitizer.PostProcessDom += (_, e) =>
         {
-            if (e.Node is IHtmlAnchorElement anchor)
+            foreach (var anchor in e.Document.QuerySelectorAll("a").ToArray())
             {
-                anchor.SetAttribute("rel", LinkRel);
+                if (anchor.HasAttribute("href"))
+                {
+                    anchor.SetAttribute("rel", LinkRel);
+                }
+                else
+                {
+                    // A link whose address was refused (javascript:, data:) is left as its text.
+                    anchor.Replace([.. anchor.ChildNodes]);
+                }
             }
         };
         return sanitizer;
