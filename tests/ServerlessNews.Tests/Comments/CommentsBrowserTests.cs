@@ -188,4 +188,34 @@ public sealed class CommentsBrowserTests(BrowserFixture server) : IClassFixture<
         Assert.Equal("links", held.GetProperty("rule").GetString());
         Assert.Contains("2 links", held.GetProperty("evidence").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_owasp_vectors_approved_on_a_page_execute_nothing_in_the_browser()
+    {
+        var path = await server.PublishAsync("browser-xss");
+        var readers = 0;
+        var accepted = await XssCorpus.PostAllAsync(server.Client, "browser-xss",
+            () => ($"203.0.113.{Interlocked.Increment(ref readers) % 250}", $"xss{readers}@example.test"));
+        // The live moderate trigger decides them first; approving after it keeps its verdicts from landing later.
+        await Eventually.ValueAsync(async () => await server.FindAsync(CommentStatus.Pending, i => i.GetProperty("articleId").GetString() == "browser-xss") is null ? "done" : null, 60);
+        await XssCorpus.ApproveAllAsync(server, "browser-xss", accepted);
+
+        var page = await OpenAsync(path);
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        Assert.Equal(accepted.Count, await page.Locator(".comment-list li.comment").CountAsync());
+        // Hover and focus everything a vector might have hooked, then look for anything that ran.
+        await page.EvaluateAsync("""
+            () => {
+              for (const element of document.querySelectorAll('.comment-list *')) {
+                for (const type of ['mouseover', 'mouseenter', 'mousemove', 'focus', 'focusin', 'animationstart']) {
+                  element.dispatchEvent(new Event(type, { bubbles: true }));
+                }
+              }
+            }
+            """);
+        Assert.Empty(await page.EvaluateAsync<string[]>("window.__xss"));
+        var live = Html.Parse(await page.ContentAsync());
+        XssCorpus.AssertInert(live);
+        await page.CloseAsync();
+    }
 }
