@@ -130,7 +130,11 @@ public sealed class CommentIntakeTests(CommentsFixture server) : IClassFixture<C
 
         var tooLongEmail = await server.Client.SendAsync(server.Json(new
         {
-            articleId = "intake-invalid", name = "A", comment = "x", email = new string('e', 90) + "@example.test", website = "ftp://example.test/",
+            articleId = "intake-invalid",
+            name = "A",
+            comment = "x",
+            email = new string('e', 90) + "@example.test",
+            website = "ftp://example.test/",
         }));
         var emailErrors = (await ProblemAsync(tooLongEmail)).GetProperty("errors");
         Assert.Contains("100", emailErrors.GetProperty("email")[0].GetString(), StringComparison.Ordinal);
