@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessNews.Comments;
 using ServerlessNews.Index;
+using ServerlessNews.Operations;
 using ServerlessNews.Publishing;
 using ServerlessNews.Rendering;
 using ServerlessNews.Storage;
@@ -32,6 +33,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<InboxHandler>();
         services.AddSingleton<ArticleWebhookHandler>();
         services.AddSingleton<ArticleStatusHandler>();
+        services.AddSingleton<PoisonReplay>();
         services.AddComments();
         return services;
     }

@@ -1,5 +1,6 @@
 using Microsoft.Azure.WebJobs;
 using ServerlessNews.Storage;
+using ServerlessNews.Telemetry;
 
 namespace ServerlessNews.DevServer;
 
@@ -7,7 +8,7 @@ namespace ServerlessNews.DevServer;
 /// Builds the DevServer: the Functions app's own function classes on Kestrel (HTTP) and on the WebJobs
 /// SDK (queue and blob triggers: the engine inside the Functions host), for machines without Core Tools.
 /// </summary>
-public static class DevServerApp
+public static partial class DevServerApp
 {
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
@@ -36,6 +37,7 @@ public static class DevServerApp
         }
 
         builder.Services.AddServerlessNews(builder.Configuration);
+        builder.Services.AddServerlessNewsTelemetry(builder.Configuration);
         builder.Services.AddFunctionClasses();
         // Tests that drive the queue handlers themselves turn the trigger listeners off.
         if (!builder.Configuration.GetValue<bool>("DevServer:DisableTriggers"))
@@ -52,9 +54,12 @@ public static class DevServerApp
         var app = builder.Build();
         if (azurite is not null)
         {
+            LogAzurite(app.Logger, azurite.ProcessId, azurite.BlobPort, azurite.QueuePort, azurite.TablePort);
             app.Lifetime.ApplicationStopped.Register(() => azurite.DisposeAsync().AsTask().GetAwaiter().GetResult());
         }
         await app.Services.GetRequiredService<StorageBootstrap>().EnsureCreatedAsync(CancellationToken.None);
+        // Unhandled errors answer ProblemDetails, never a stack trace.
+        app.UseExceptionHandler();
         app.MapFunctionRoutes();
         app.MapStaticSite();
         return app;
@@ -78,6 +83,12 @@ public static class DevServerApp
         // Added first so that environment variables and arguments still win.
         configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = mapped });
     }
+}
+
+public static partial class DevServerApp
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Started Azurite (pid {ProcessId}) on 127.0.0.1: blob {BlobPort}, queue {QueuePort}, table {TablePort}")]
+    private static partial void LogAzurite(ILogger logger, int processId, int blobPort, int queuePort, int tablePort);
 }
 
 /// <summary>WebJobs finds functions only on the types it is given: the DevServer's trigger adapters.</summary>

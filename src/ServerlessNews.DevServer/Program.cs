@@ -1,4 +1,12 @@
 using ServerlessNews.DevServer;
 
+// `replay-poison QUEUE`: an operator command, against whatever storage the environment names
+// (Azurite locally, or the Azure account through AzureWebJobsStorage__accountName and your identity).
+if (args is ["replay-poison", var queue, ..])
+{
+    return await OperatorCommands.ReplayPoisonAsync(queue, args[2..]);
+}
+
 var app = await DevServerApp.BuildAsync(args);
 await app.RunAsync();
+return 0;

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test from a fresh clone: installs what the tests use (Azurite, the Nu Html Checker,
+# Chromium, the Bicep CLI), then the xunit suite. Ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+npm ci --no-audit --no-fund --loglevel=error || exit 1
+if ! command -v chromium >/dev/null 2>&1; then
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || exit 1
+fi
+command -v java >/dev/null 2>&1 || { echo "Java 17+ is needed for the Nu Html Checker" >&2; exit 1; }
+
+log=$(mktemp)
+# Detailed output shows the load test's latency report and each failure's captured output.
+dotnet test --project tests/ServerlessNews.Tests --output Detailed "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# The runner's summary block: "total: N / failed: N / succeeded: N".
+passed=$(grep -E '^\s+succeeded: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
+failed=$(grep -E '^\s+failed: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
+rm -f "$log"
+if [ -z "$passed" ] || [ -z "$failed" ]; then
+  # The build or the runner failed before any test result.
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+echo "$passed passed, $failed failed"
+[ "$status" = 0 ] && [ "$failed" = 0 ]

@@ -1,0 +1,48 @@
+namespace ServerlessNews;
+
+/// <param name="Name">The app setting's name (sections joined with <c>__</c>).</param>
+/// <param name="DeployedToAzure">True when the Bicep must set it; false for local-only settings and safe defaults.</param>
+public sealed record AppSetting(string Name, bool DeployedToAzure);
+
+/// <summary>
+/// Every setting the app reads from its environment. A test holds this list, the options classes and the
+/// Bicep's app settings to each other, so that no setting is read but never deployed, or deployed but never read.
+/// </summary>
+public static class AppSettings
+{
+    public static readonly IReadOnlyList<AppSetting> All =
+    [
+        new("AzureWebJobsStorage", DeployedToAzure: false), // a connection string: local (Azurite) only
+        new("AzureWebJobsStorage__accountName", DeployedToAzure: true),
+        new("AzureWebJobsStorage__credential", DeployedToAzure: true),
+        new("AzureWebJobsStorage__clientId", DeployedToAzure: true),
+        new("AzureWebJobsStorage__blobServiceUri", DeployedToAzure: false),
+        new("AzureWebJobsStorage__queueServiceUri", DeployedToAzure: false),
+        new("AzureWebJobsStorage__tableServiceUri", DeployedToAzure: false),
+        new("Webhooks__Secret", DeployedToAzure: true),
+        new("Webhooks__Tolerance", DeployedToAzure: false),
+        new("Webhooks__MaxBodyBytes", DeployedToAzure: false),
+        new("Moderation__Key", DeployedToAzure: true),
+        new("Moderation__HashKey", DeployedToAzure: false), // derived from Moderation__Key when not set
+        new("Moderation__Mode", DeployedToAzure: false),
+        new("Moderation__HoldWords", DeployedToAzure: false),
+        new("Moderation__SpamWords", DeployedToAzure: false),
+        new("Moderation__LinkHoldThreshold", DeployedToAzure: false),
+        new("Moderation__Classifier", DeployedToAzure: false),
+        new("Moderation__ClassifierEndpoint", DeployedToAzure: false),
+        new("Comments__MaxLength", DeployedToAzure: false),
+        new("Comments__CloseAfterDays", DeployedToAzure: false),
+        new("Comments__MaxDepth", DeployedToAzure: false),
+        new("Comments__FloodWindow", DeployedToAzure: false),
+        new("Comments__AllowedOrigins", DeployedToAzure: false), // the origin of Site__BaseUrl when not set
+        new("Comments__ApiBaseUrl", DeployedToAzure: true), // the Function App's URL: the static site has no /api
+        new("Comments__TrustForwardedFor", DeployedToAzure: false),
+        new("Comments__PendingTokenLifetime", DeployedToAzure: false),
+        new("Site__BaseUrl", DeployedToAzure: true),
+        new("Site__Name", DeployedToAzure: true),
+        new("Site__Language", DeployedToAzure: true),
+        new("Site__TemplateRefresh", DeployedToAzure: false),
+        new("APPLICATIONINSIGHTS_CONNECTION_STRING", DeployedToAzure: true),
+        new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", DeployedToAzure: true),
+    ];
+}

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using ServerlessNews.DevServer;
+
+namespace ServerlessNews.Tests.Infrastructure;
+
+/// <summary>The DevServer as a separate process (so it can be killed like a crashed host).</summary>
+public sealed class DevServerProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private DevServerProcess(Process process, int port)
+    {
+        _process = process;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+    }
+
+    public Uri BaseAddress { get; }
+
+    public static async Task<DevServerProcess> StartAsync(IDictionary<string, string> environment, params string[] args)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(typeof(DevServerApp).Assembly.Location);
+        foreach (var arg in args.Length > 0 ? args : ["--urls", $"http://127.0.0.1:{port}"])
+        {
+            start.ArgumentList.Add(arg);
+        }
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new DevServerProcess(process, port);
+        if (args.Length == 0)
+        {
+            using var client = new HttpClient { BaseAddress = server.BaseAddress };
+            await Poll.UntilAsync<object>(async () =>
+            {
+                try
+                {
+                    await client.GetAsync(new Uri("/api/articles/ready-probe", UriKind.Relative));
+                    return new object();
+                }
+                catch (HttpRequestException)
+                {
+                    return null;
+                }
+            }, TimeSpan.FromSeconds(60), "the DevServer process to listen");
+        }
+        return server;
+    }
+
+    public async Task<int> WaitForExitAsync()
+    {
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: no shutdown, in-flight work simply stops, as in a host crash.</summary>
+    public void Crash()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
