@@ -1,16 +1,12 @@
 using System.Net;
 using System.Reflection;
 using System.Text;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using ServerlessNews.Comments;
-using ServerlessNews.DevServer;
 using ServerlessNews.Functions;
 using ServerlessNews.Moderation;
-using ServerlessNews.Tests.Infrastructure;
 
 namespace ServerlessNews.Tests.Comments;
 
@@ -105,29 +101,17 @@ public sealed class CommentUnitTests
     }
 }
 
-/// <summary>The DevServer exposes the comment functions exactly as the Functions app declares them.</summary>
-public sealed class CommentHostParityTests(DevServerFixture server) : IClassFixture<DevServerFixture>
+/// <summary>The moderation functions are never anonymous in Azure (the host requires a function key).</summary>
+public sealed class ModerationFunctionKeyTests
 {
-    [Fact]
-    public void Every_comment_http_function_has_the_same_route_and_method_on_the_devserver_and_every_queue_function_a_trigger()
+    [Theory]
+    [InlineData(typeof(ModerationComments))]
+    [InlineData(typeof(ModerationDecision))]
+    [InlineData(typeof(ModerationCommenters))]
+    public void Every_moderation_function_requires_a_function_key(Type function)
     {
-        var functions = new[] { typeof(CommentIntake), typeof(PendingComment), typeof(ModerationComments), typeof(ModerationDecision), typeof(ModerationCommenters) };
-        var devServer = server.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {e.RoutePattern.RawText}"))
-            .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        foreach (var type in functions)
-        {
-            var trigger = type.GetMethod("Run")!.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).Single(a => a is not null)!;
-            foreach (var method in trigger.Methods!)
-            {
-                Assert.Contains($"{method} /api/{trigger.Route}", devServer);
-            }
-        }
-        Assert.Equal(AuthorizationLevel.Function, typeof(ModerationDecision).GetMethod("Run")!.GetParameters()[0].GetCustomAttribute<HttpTriggerAttribute>()!.AuthLevel);
-
-        var queue = typeof(ModerateComment).GetMethod("Run")!.GetParameters()[0].GetCustomAttribute<QueueTriggerAttribute>()!.QueueName;
-        var webJobs = typeof(WebJobsTriggers).GetMethod(nameof(ModerateComment))!.GetParameters()[0]
-            .GetCustomAttribute<Microsoft.Azure.WebJobs.QueueTriggerAttribute>()!.QueueName;
-        Assert.Equal(queue, webJobs);
+        var trigger = function.GetMethod("Run")!.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).Single(a => a is not null)!;
+        Assert.Equal(AuthorizationLevel.Function, trigger.AuthLevel);
+        Assert.StartsWith("moderation/", trigger.Route, StringComparison.Ordinal);
     }
 }
