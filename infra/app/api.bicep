@@ -80,6 +80,8 @@ var appSettings = {
   Site__BaseUrl: siteBaseUrl
   Site__Name: siteName
   Site__Language: siteLanguage
+  // The article pages' comment form posts here: the site itself is static and has no /api.
+  Comments__ApiBaseUrl: 'https://${name}.azurewebsites.net'
   // Telemetry with Entra ID authentication (the component has local auth disabled).
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using ServerlessNews.Comments;
 using ServerlessNews.Index;
 using ServerlessNews.Operations;
 using ServerlessNews.Publishing;
@@ -36,6 +37,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PoisonReplay>();
         services.AddSingleton<SiteRebuild>();
         services.AddSitePages();
+        services.AddComments();
         return services;
     }
 }

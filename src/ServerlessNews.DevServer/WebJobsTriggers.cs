@@ -17,6 +17,9 @@ public sealed class WebJobsTriggers(IServiceProvider services)
     [FunctionName(nameof(RefreshPages))]
     public Task RefreshPages([QueueTrigger(StorageNames.RefreshQueue)] string message, CancellationToken ct) =>
         services.GetRequiredService<RefreshPages>().Run(message, ct);
+    [FunctionName(nameof(ModerateComment))]
+    public Task ModerateComment([QueueTrigger(StorageNames.ModerateQueue)] string message, CancellationToken ct) =>
+        services.GetRequiredService<ModerateComment>().Run(message, ct);
 
     /// <summary>Polls the container (Azurite has no Event Grid); in Azure the Event Grid source is used.</summary>
     [FunctionName(nameof(InboxDrop))]

@@ -160,7 +160,9 @@ public sealed partial class Publisher(
         }
         var document = JsonSerializer.Deserialize(json.ToMemory().Span, CoreJsonContext.Default.ArticleDocument)
             ?? throw new InvalidOperationException($"Empty content document for {articleId}.");
-        return await WritePageAsync(document, ct);
+        var written = await WritePageAsync(document, ct);
+        LogRerendered(articleId, document.Article.Revision, written);
+        return written;
     }
 
     /// <summary>Renders one article page and writes it to <c>$web</c> unless a newer revision is there.</summary>
@@ -226,6 +228,9 @@ public sealed partial class Publisher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Published article {ArticleId} revision {Revision} at {Path}")]
     private partial void LogPublished(string articleId, long revision, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-rendered article {ArticleId} at revision {Revision}: written {Written}")]
+    private partial void LogRerendered(string articleId, long revision, bool written);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Killed article {ArticleId} at revision {Revision}")]
     private partial void LogKilled(string articleId, long revision);

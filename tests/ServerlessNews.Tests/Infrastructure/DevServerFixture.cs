@@ -21,7 +21,7 @@ public class DevServerFixture : StorageFixture
     {
         await base.InitializeAsync();
         var settings = Settings();
-        settings["urls"] = "http://127.0.0.1:0";
+        settings.TryAdd("urls", "http://127.0.0.1:0");
         settings["DevServer:DisableTriggers"] = Triggers ? "false" : "true";
         settings["Logging:LogLevel:Default"] = "Warning";
         _app = await DevServerApp.BuildAsync([], settings);

@@ -20,6 +20,7 @@ public class StorageFixture : IAsyncLifetime
 {
     public const string Secret = "whsec_dGVzdC1zZWNyZXQtZm9yLXNlcnZlcmxlc3NuZXdzIQ==";
     public const string BaseUrl = "https://news.example.test";
+    public const string ModerationKey = "test-moderation-key";
 
     private AzuriteProcess? _azurite;
     private ServiceProvider? _services;
@@ -62,6 +63,7 @@ public class StorageFixture : IAsyncLifetime
         ["Site:TemplateRefresh"] = "00:00:00",
         // Tests drain the refresh queue by hand; coalescing comes from the pending markers, not the wait.
         ["Refresh:Delay"] = "00:00:00",
+        ["Moderation:Key"] = ModerationKey,
     };
 
     /// <summary>Plays the queue trigger: handles every visible publish message until the queue is empty.</summary>

@@ -1,0 +1,230 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ServerlessNews.Articles;
+using ServerlessNews.Http;
+using ServerlessNews.Index;
+using ServerlessNews.Rendering;
+using ServerlessNews.Storage;
+
+namespace ServerlessNews.Comments;
+
+/// <summary>
+/// <c>POST /api/comments</c>: validates, stores the comment as pending and queues it for moderation before
+/// answering. The page's form (form-encoded) gets 303 back to the article with a signed token and the
+/// <c>#comment-pending</c> fragment, which the page shows as "awaiting moderation" without JavaScript
+/// (CSS <c>:target</c>); a form with errors gets a small HTML page listing them. JSON gets 202 or ProblemDetails.
+/// </summary>
+public sealed partial class CommentIntakeHandler(
+    CommentStore store,
+    FloodGate flood,
+    CommentKeys keys,
+    ArticleIndex articles,
+    QueueServiceClient queues,
+    IOptions<CommentOptions> options,
+    IOptions<SiteOptions> site,
+    TimeProvider time,
+    ILogger<CommentIntakeHandler> logger)
+{
+    private readonly QueueClient _moderate = queues.GetQueueClient(StorageNames.ModerateQueue);
+
+    private CommentOptions Options => options.Value;
+
+    public Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct) => Problems.GuardAsync(async () =>
+    {
+        var isForm = RequestBody.HasMediaType(request, "application/x-www-form-urlencoded");
+        if (!isForm && !RequestBody.HasMediaType(request, "application/json"))
+        {
+            return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.",
+                "Post the comment form as application/x-www-form-urlencoded, or JSON as application/json (UTF-8).");
+        }
+        if (!CheckOrigin(request))
+        {
+            return Problems.Status(StatusCodes.Status403Forbidden, "Origin not allowed.",
+                "Comments are accepted only from the site's own pages (setting Comments__AllowedOrigins).");
+        }
+        var limit = Options.MaxLength * 4 + 8 * 1024;
+        var body = await RequestBody.ReadLimitedAsync(request, limit, ct);
+        if (body is null)
+        {
+            return Problems.Status(StatusCodes.Status413PayloadTooLarge, "The body is too large.", $"The limit is {limit} bytes.");
+        }
+
+        var errors = new ValidationErrors();
+        var posted = isForm ? CommentForm.FromUrlEncoded(Encoding.UTF8.GetString(body)) : CommentForm.FromJson(body, errors);
+        var form = posted?.Validate(errors, Options.MaxLength);
+        ArticleEntity? article = null;
+        CommentEntity? parent = null;
+        if (form is not null && errors.IsEmpty)
+        {
+            (article, parent) = await CheckTargetAsync(form, errors, ct);
+        }
+        if (form is null || !errors.IsEmpty || article is null)
+        {
+            if (!isForm)
+            {
+                return Problems.Validation(errors.ToDictionary());
+            }
+            // The way back needs the article's path, also when other fields were wrong.
+            if (article is null && SubmissionParser.IsValidArticleId(posted?.ArticleId))
+            {
+                article = await articles.GetAsync(posted!.ArticleId!, ct);
+            }
+            return FormErrors(errors, article);
+        }
+
+        var ipHash = keys.IpHash(ClientIp(request));
+        var emailHash = keys.EmailHash(form.Email!);
+        if (!await flood.TryClaimAsync(FloodGate.IpPartition(ipHash), ct) || !await flood.TryClaimAsync(emailHash, ct))
+        {
+            LogFlood(form.ArticleId!);
+            var seconds = (int)Math.Ceiling(Options.FloodWindow.TotalSeconds);
+            request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Status(StatusCodes.Status429TooManyRequests, "Too many comments.",
+                $"Only one comment every {seconds} seconds is accepted from one address or email; nothing was stored. Wait and post again.");
+        }
+
+        var comment = new CommentEntity
+        {
+            PartitionKey = form.ArticleId!,
+            RowKey = keys.NewCommentId(),
+            ArticleId = form.ArticleId!,
+            ParentId = parent?.CommentId,
+            Depth = parent is null ? 0 : parent.Depth + 1,
+            AuthorName = form.Name!,
+            Website = form.Website,
+            EmailHash = emailHash,
+            IpHash = ipHash,
+            Text = form.Comment!,
+            HoneypotFilled = !string.IsNullOrEmpty(form.Homepage),
+            ContentHash = keys.ContentHash(emailHash, form.Comment!),
+            Status = CommentStatus.Pending,
+            CreatedAt = time.GetUtcNow(),
+            PageCurrent = true,
+        };
+        comment.CommentId = comment.RowKey;
+        await store.AddPendingAsync(comment, ct);
+        await _moderate.SendMessageAsync(JsonSerializer.Serialize(new ModerateMessage(comment.ArticleId, comment.CommentId), CommentsJsonContext.Default.ModerateMessage), ct);
+        LogAccepted(comment.ArticleId, comment.CommentId);
+
+        var token = keys.PendingToken(comment.ArticleId, comment.CommentId, Options.PendingTokenLifetime);
+        var statusUrl = "/api/comments/pending?token=" + Uri.EscapeDataString(token);
+        AllowOrigin(request);
+        if (isForm)
+        {
+            // 303 See Other: the browser follows with a GET, so reloading the article does not post again.
+            request.HttpContext.Response.Headers.Location = site.Value.AbsoluteUrl(article.Path) + "?pending=" + Uri.EscapeDataString(token) + "#comment-pending";
+            return TypedResults.StatusCode(StatusCodes.Status303SeeOther);
+        }
+        return TypedResults.Accepted(statusUrl, new AcceptedComment(comment.CommentId, comment.ArticleId, comment.Status, statusUrl));
+    });
+
+    /// <summary>The article must be published and open; a parent must be a visible comment of the same article.</summary>
+    private async Task<(ArticleEntity?, CommentEntity?)> CheckTargetAsync(CommentForm form, ValidationErrors errors, CancellationToken ct)
+    {
+        var article = await articles.GetAsync(form.ArticleId!, ct);
+        if (article is null || article.State != ArticleStates.Published)
+        {
+            errors.Add("articleId", "No published article has this id.");
+            return (null, null);
+        }
+        if (Options.CloseAfterDays > 0 && time.GetUtcNow() > article.PublishedAt.AddDays(Options.CloseAfterDays))
+        {
+            errors.Add("articleId", $"Comments on this article are closed (they close {Options.CloseAfterDays} days after publication).");
+            return (article, null);
+        }
+        if (form.ParentId is null)
+        {
+            return (article, null);
+        }
+        var parent = await store.GetAsync(form.ArticleId!, form.ParentId, ct);
+        if (parent is null || parent.Status is not (CommentStatus.Approved or CommentStatus.Pending or CommentStatus.Held))
+        {
+            errors.Add("parentId", "No comment with this id is on this article.");
+        }
+        else if (parent.Depth + 1 >= Options.MaxDepth)
+        {
+            errors.Add("parentId", $"Replies nest at most {Options.MaxDepth} levels deep; reply to an earlier comment in the thread.");
+        }
+        return (article, parent);
+    }
+
+    private bool CheckOrigin(HttpRequest request)
+    {
+        var origin = request.Headers.Origin.ToString();
+        return origin.Length == 0 || AllowedOrigins().Contains(origin, StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static void AllowOrigin(HttpRequest request)
+    {
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length > 0)
+        {
+            request.HttpContext.Response.Headers.AccessControlAllowOrigin = origin;
+            request.HttpContext.Response.Headers.Vary = "Origin";
+        }
+    }
+
+    public IEnumerable<string> AllowedOrigins() =>
+        Options.AllowedOrigins.Length > 0
+            ? Options.AllowedOrigins.Select(o => o.TrimEnd('/'))
+            : [new Uri(site.Value.BaseUrl).GetLeftPart(UriPartial.Authority)];
+
+    private string ClientIp(HttpRequest request)
+    {
+        if (Options.TrustForwardedFor &&
+            request.Headers["X-Forwarded-For"].ToString().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } hops)
+        {
+            // The platform's front end appends the address it saw: the last entry is the one not chosen by the client.
+            var last = hops[^1];
+            if (IPEndPoint.TryParse(last, out var endpoint))
+            {
+                return endpoint.Address.ToString();
+            }
+        }
+        return request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    }
+
+    /// <summary>A reader who posted the form gets a page, not JSON: what was wrong, and the way back.</summary>
+    private Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult FormErrors(ValidationErrors errors, ArticleEntity? article)
+    {
+        var back = article is { Path.Length: > 0 } ? site.Value.AbsoluteUrl(article.Path) + "#respond" : site.Value.AbsoluteUrl("/");
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html>\n<html lang=\"").Append(WebUtility.HtmlEncode(site.Value.Language)).Append("\">\n<head><meta charset=\"utf-8\">")
+            .Append("<meta name=\"robots\" content=\"noindex\"><title>Your comment was not posted</title></head>\n<body>\n<main>\n")
+            .Append("<h1>Your comment was not posted</h1>\n<p>Please correct the following and post it again:</p>\n<ul class=\"errors\">\n");
+        foreach (var (field, messages) in errors.ToDictionary())
+        {
+            foreach (var message in messages)
+            {
+                html.Append("<li><strong>").Append(WebUtility.HtmlEncode(FieldLabel(field))).Append("</strong> ")
+                    .Append(WebUtility.HtmlEncode(message)).Append("</li>\n");
+            }
+        }
+        html.Append("</ul>\n<p><a href=\"").Append(WebUtility.HtmlEncode(back)).Append("\">Back to the article</a> (your browser's Back button keeps what you wrote).</p>\n</main>\n</body>\n</html>\n");
+        return TypedResults.Content(html.ToString(), "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status400BadRequest);
+    }
+
+    private static string FieldLabel(string field) => field switch
+    {
+        "name" => "Name",
+        "email" => "Email",
+        "website" => "Website",
+        "comment" => "Comment",
+        "articleId" => "Article",
+        "parentId" => "Reply",
+        _ => field,
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted comment {CommentId} on article {ArticleId} for moderation")]
+    private partial void LogAccepted(string articleId, string commentId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused a comment on article {ArticleId}: flood window")]
+    private partial void LogFlood(string articleId);
+}
+
+public sealed record AcceptedComment(string Id, string ArticleId, string Status, string StatusUrl);

@@ -1,0 +1,76 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using ServerlessNews.Moderation;
+
+namespace ServerlessNews.Comments;
+
+/// <summary>
+/// Keyed hashes (HMAC-SHA256) of emails and IP addresses, and signed pending-comment tokens. A plain hash
+/// of an email can be reversed by hashing a list of addresses; a keyed one cannot without the key.
+/// </summary>
+public sealed class CommentKeys(IOptions<ModerationOptions> options, TimeProvider time)
+{
+    private byte[] HashKey => SubKey("commenter-hash");
+
+    private byte[] SubKey(string purpose) =>
+        HMACSHA256.HashData(Encoding.UTF8.GetBytes(options.Value.EffectiveHashKey), Encoding.UTF8.GetBytes(purpose));
+
+    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+
+    public string EmailHash(string email) => Hash("email:" + NormalizeEmail(email));
+
+    public string IpHash(string ip) => Hash("ip:" + ip);
+
+    public string ContentHash(string emailHash, string text) =>
+        Hash("content:" + emailHash + ":" + string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant());
+
+    private string Hash(string value) => Convert.ToHexStringLower(HMACSHA256.HashData(HashKey, Encoding.UTF8.GetBytes(value)));
+
+    /// <summary>"articleId.commentId.expiry.signature" in URL-safe characters only.</summary>
+    public string PendingToken(string articleId, string commentId, TimeSpan lifetime)
+    {
+        var expiry = time.GetUtcNow().Add(lifetime).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var payload = $"{articleId}.{commentId}.{expiry}";
+        return payload + "." + Sign(payload);
+    }
+
+    /// <returns>The article and comment ids, or null when the token is forged, malformed or expired.</returns>
+    public (string ArticleId, string CommentId)? ReadPendingToken(string? token)
+    {
+        var parts = token?.Split('.') ?? [];
+        if (parts.Length != 4 || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var expiry))
+        {
+            return null;
+        }
+        var expected = Encoding.ASCII.GetBytes(Sign($"{parts[0]}.{parts[1]}.{parts[2]}"));
+        if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(parts[3])) ||
+            DateTimeOffset.FromUnixTimeSeconds(expiry) < time.GetUtcNow())
+        {
+            return null;
+        }
+        return (parts[0], parts[1]);
+    }
+
+    private string Sign(string payload) =>
+        Base64Url(HMACSHA256.HashData(SubKey("pending-token"), Encoding.UTF8.GetBytes(payload))[..16]);
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>
+    /// A new comment id: 12 hex digits of Unix milliseconds then 8 random hex digits, so ids sort by time
+    /// and an article's comments come back in order from one partition query.
+    /// </summary>
+    public string NewCommentId()
+    {
+        Span<byte> random = stackalloc byte[4];
+        RandomNumberGenerator.Fill(random);
+        var ms = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return ms.ToString("x12", CultureInfo.InvariantCulture) + BinaryPrimitives.ReadUInt32BigEndian(random).ToString("x8", CultureInfo.InvariantCulture);
+    }
+
+    public static bool IsCommentId(string? id) =>
+        id is { Length: 20 } && id.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
+}

@@ -1,0 +1,188 @@
+using Azure;
+using Azure.Data.Tables;
+using ServerlessNews.Storage;
+
+namespace ServerlessNews.Comments;
+
+/// <summary>
+/// The <c>comments</c> and <c>commenters</c> tables. The row of record is always written first; the status
+/// index and commenter rows follow and are repaired by the next step that touches the comment, so a crash
+/// between two writes leaves nothing that a retry does not finish.
+/// </summary>
+public sealed class CommentStore(TableServiceClient tables)
+{
+    private readonly TableClient _comments = tables.GetTableClient(StorageNames.CommentsTable);
+    private readonly TableClient _commenters = tables.GetTableClient(StorageNames.CommentersTable);
+
+    public async Task<CommentEntity?> GetAsync(string articleId, string commentId, CancellationToken ct)
+    {
+        var response = await _comments.GetEntityIfExistsAsync<CommentEntity>(articleId, commentId, cancellationToken: ct);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>Stores a new pending comment with its status index row and commenter row.</summary>
+    public async Task AddPendingAsync(CommentEntity comment, CancellationToken ct)
+    {
+        await _comments.AddEntityAsync(comment, ct);
+        await _comments.UpsertEntityAsync(comment.IndexRow(), TableUpdateMode.Replace, ct);
+        await UpsertCommenterRefAsync(comment, ct);
+    }
+
+    /// <summary>An article's comments with one status, oldest first: one partition query.</summary>
+    public async Task<List<CommentEntity>> ListForArticleAsync(string articleId, string status, CancellationToken ct)
+    {
+        var rows = new List<CommentEntity>();
+        var filter = TableClient.CreateQueryFilter<CommentEntity>(c => c.PartitionKey == articleId && c.Status == status);
+        await foreach (var row in _comments.QueryAsync<CommentEntity>(filter, cancellationToken: ct))
+        {
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    /// <summary>An earlier comment on the same article with the same content hash, if any.</summary>
+    public async Task<CommentEntity?> FindEarlierDuplicateAsync(CommentEntity comment, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter<CommentEntity>(c =>
+            c.PartitionKey == comment.ArticleId && c.ContentHash == comment.ContentHash && c.RowKey.CompareTo(comment.CommentId) < 0);
+        await foreach (var row in _comments.QueryAsync<CommentEntity>(filter, maxPerPage: 1, cancellationToken: ct))
+        {
+            return row;
+        }
+        return null;
+    }
+
+    /// <summary>One page of a status partition, oldest first.</summary>
+    public async Task<(IReadOnlyList<CommentEntity> Items, string? Continuation)> ListByStatusAsync(
+        string status, string? continuation, int pageSize, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter<CommentEntity>(c => c.PartitionKey == CommentEntity.StatusPartition(status));
+        await foreach (var page in _comments.QueryAsync<CommentEntity>(filter, maxPerPage: pageSize, cancellationToken: ct).AsPages(continuation, pageSize))
+        {
+            return (page.Values, page.ContinuationToken);
+        }
+        return ([], null);
+    }
+
+    /// <summary>
+    /// Changes the row of record only if nobody changed it since it was read (ETag), then moves the status
+    /// index row and updates the commenter row.
+    /// </summary>
+    /// <returns>False when the comment changed meanwhile; the caller reads it again.</returns>
+    public async Task<bool> TryUpdateAsync(CommentEntity comment, string previousStatus, CancellationToken ct)
+    {
+        try
+        {
+            var response = await _comments.UpdateEntityAsync(comment, comment.ETag, TableUpdateMode.Replace, ct);
+            comment.ETag = response.Headers.ETag ?? comment.ETag;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return false;
+        }
+        await SyncIndexAsync(comment, previousStatus, ct);
+        return true;
+    }
+
+    /// <summary>Makes the status index and commenter row agree with the row of record (idempotent).</summary>
+    public async Task SyncIndexAsync(CommentEntity comment, string? previousStatus, CancellationToken ct)
+    {
+        await _comments.UpsertEntityAsync(comment.IndexRow(), TableUpdateMode.Replace, ct);
+        foreach (var status in CommentStatus.All.Where(s => s != comment.Status && (previousStatus is null || s == previousStatus)))
+        {
+            await _comments.DeleteEntityAsync(CommentEntity.StatusPartition(status), CommentEntity.StatusRowKey(comment.ArticleId, comment.CommentId), cancellationToken: ct);
+        }
+        await UpsertCommenterRefAsync(comment, ct);
+    }
+
+    /// <summary>Marks the comment's page as re-rendered, unless the comment changed again meanwhile.</summary>
+    public async Task MarkPageCurrentAsync(CommentEntity comment, CancellationToken ct)
+    {
+        try
+        {
+            var patch = new TableEntity(comment.PartitionKey, comment.RowKey) { [nameof(CommentEntity.PageCurrent)] = true };
+            var response = await _comments.UpdateEntityAsync(patch, comment.ETag, TableUpdateMode.Merge, ct);
+            comment.ETag = response.Headers.ETag ?? comment.ETag;
+            comment.PageCurrent = true;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            // A later change re-renders the page itself.
+        }
+    }
+
+    private async Task UpsertCommenterRefAsync(CommentEntity comment, CancellationToken ct) =>
+        await _commenters.UpsertEntityAsync(new CommenterRef
+        {
+            PartitionKey = comment.EmailHash,
+            RowKey = CommenterRef.RowKeyFor(comment.ArticleId, comment.CommentId),
+            ArticleId = comment.ArticleId,
+            CommentId = comment.CommentId,
+            Status = comment.Status,
+        }, TableUpdateMode.Replace, ct);
+
+    /// <summary>
+    /// A row in the article's partition whose stamp changes with every change to what its page shows.
+    /// The "~" sorts after every comment id and the row has no status, so comment queries never see it.
+    /// </summary>
+    public const string PageStampRow = "~page";
+
+    public async Task<string?> GetPageStampAsync(string articleId, CancellationToken ct)
+    {
+        var row = await _comments.GetEntityIfExistsAsync<TableEntity>(articleId, PageStampRow, ["Stamp"], ct);
+        return row.HasValue ? row.Value!.GetString("Stamp") : null;
+    }
+
+    public async Task ChangePageStampAsync(string articleId, CancellationToken ct) =>
+        await _comments.UpsertEntityAsync(new TableEntity(articleId, PageStampRow) { ["Stamp"] = Guid.NewGuid().ToString("N") }, TableUpdateMode.Replace, ct);
+
+    /// <summary>True when this commenter has an approved comment: a query within their own partition.</summary>
+    public async Task<CommenterRef?> FindApprovedAsync(string emailHash, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter<CommenterRef>(r =>
+            r.PartitionKey == emailHash && r.RowKey.CompareTo(CommenterRef.RowPrefix) >= 0 && r.RowKey.CompareTo("c}") < 0 &&
+            r.Status == CommentStatus.Approved);
+        await foreach (var row in _commenters.QueryAsync<CommenterRef>(filter, maxPerPage: 1, cancellationToken: ct))
+        {
+            return row;
+        }
+        return null;
+    }
+
+    /// <summary>Every comment of one commenter, through their partition of <c>commenters</c>.</summary>
+    public async Task<List<CommentEntity>> ListByCommenterAsync(string emailHash, CancellationToken ct)
+    {
+        var comments = new List<CommentEntity>();
+        var filter = TableClient.CreateQueryFilter<CommenterRef>(r =>
+            r.PartitionKey == emailHash && r.RowKey.CompareTo(CommenterRef.RowPrefix) >= 0 && r.RowKey.CompareTo("c}") < 0);
+        await foreach (var row in _commenters.QueryAsync<CommenterRef>(filter, cancellationToken: ct))
+        {
+            if (await GetAsync(row.ArticleId, row.CommentId, ct) is { } comment)
+            {
+                comments.Add(comment);
+            }
+        }
+        return comments;
+    }
+
+    /// <summary>Deletes one comment everywhere: the row of record first, then its index and commenter rows.</summary>
+    public async Task DeleteAsync(CommentEntity comment, CancellationToken ct)
+    {
+        await _comments.DeleteEntityAsync(comment.ArticleId, comment.CommentId, cancellationToken: ct);
+        foreach (var status in CommentStatus.All)
+        {
+            await _comments.DeleteEntityAsync(CommentEntity.StatusPartition(status), CommentEntity.StatusRowKey(comment.ArticleId, comment.CommentId), cancellationToken: ct);
+        }
+        await _commenters.DeleteEntityAsync(comment.EmailHash, CommenterRef.RowKeyFor(comment.ArticleId, comment.CommentId), cancellationToken: ct);
+    }
+
+    /// <summary>Deletes every remaining row of a commenter's partition (refs and the flood row).</summary>
+    public async Task DeleteCommenterAsync(string emailHash, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter<TableEntity>(r => r.PartitionKey == emailHash);
+        await foreach (var row in _commenters.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct))
+        {
+            await _commenters.DeleteEntityAsync(row.PartitionKey, row.RowKey, cancellationToken: ct);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using Fluid;
+using Microsoft.Extensions.Options;
+using ServerlessNews.Articles;
+using ServerlessNews.Rendering;
+
+namespace ServerlessNews.Comments;
+
+/// <summary>
+/// Puts an article's approved comments (one partition query) and its comment form on the page, as the
+/// template variables <c>comments</c> and <c>comment_form</c>. Threads are flattened in reading order with
+/// each comment's nesting, so the template needs no recursion.
+/// </summary>
+public sealed class CommentsSection(
+    CommentStore store, CommentFormatter formatter, IOptions<CommentOptions> options, IOptions<SiteOptions> site, TimeProvider time) : IArticlePageSection
+{
+    public async Task ContributeAsync(ArticleDocument document, TemplateContext context, CancellationToken ct)
+    {
+        var o = options.Value;
+        var approved = await store.ListForArticleAsync(document.Article.Id, CommentStatus.Approved, ct);
+        context.SetValue("comments", new CommentsView(approved.Count, Thread(approved, o.MaxDepth)));
+
+        var closesAt = o.CloseAfterDays > 0 ? document.Article.PublishedAt.AddDays(o.CloseAfterDays) : (DateTimeOffset?)null;
+        var apiBase = (o.ApiBaseUrl.Length > 0 ? o.ApiBaseUrl : site.Value.BaseUrl).TrimEnd('/');
+        context.SetValue("comment_form", new CommentFormView(
+            Action: apiBase + "/api/comments",
+            ArticleId: document.Article.Id,
+            Open: closesAt is null || time.GetUtcNow() < closesAt,
+            MaxLength: o.MaxLength,
+            MaxNameLength: CommentForm.MaxNameLength,
+            MaxEmailLength: CommentForm.MaxEmailLength,
+            MaxWebsiteLength: CommentForm.MaxWebsiteLength));
+    }
+
+    /// <summary>
+    /// Pre-order over the reply tree. A reply whose parent is not shown (held, erased) starts its own thread;
+    /// nesting deeper than <paramref name="maxDepth"/> (after the setting was lowered) is shown at the deepest level.
+    /// </summary>
+    internal IReadOnlyList<CommentView> Thread(List<CommentEntity> comments, int maxDepth)
+    {
+        var shown = comments.Select(c => c.CommentId).ToHashSet(StringComparer.Ordinal);
+        var children = comments.Where(c => c.ParentId is not null && shown.Contains(c.ParentId))
+            .ToLookup(c => c.ParentId!, StringComparer.Ordinal);
+        var ordered = new List<(CommentEntity Comment, int Level)>(comments.Count);
+        void Walk(CommentEntity c, int level)
+        {
+            ordered.Add((c, level));
+            foreach (var child in children[c.CommentId])
+            {
+                Walk(child, Math.Min(level + 1, maxDepth - 1));
+            }
+        }
+        foreach (var root in comments.Where(c => c.ParentId is null || !shown.Contains(c.ParentId)))
+        {
+            Walk(root, 0);
+        }
+
+        var views = new List<CommentView>(ordered.Count);
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            var (c, level) = ordered[i];
+            var next = i + 1 < ordered.Count ? ordered[i + 1].Level : 0;
+            var opens = next > level;
+            views.Add(new CommentView(
+                Id: c.CommentId,
+                AuthorName: c.AuthorName,
+                AuthorUrl: c.Website,
+                PublishedIso: PageRenderer.Iso(c.CreatedAt),
+                PublishedDisplay: PageRenderer.Display(c.CreatedAt),
+                BodyHtml: formatter.ToHtml(c.Text),
+                Depth: level + 1,
+                CanReply: level + 1 < maxDepth,
+                HasReplies: opens,
+                Closes: opens ? [] : Enumerable.Range(0, level - next).ToArray()));
+        }
+        return views;
+    }
+}
+
+/// <summary>One approved comment as the template sees it. <c>closes</c> counts the reply lists that end after it.</summary>
+public sealed record CommentView(
+    string Id,
+    string AuthorName,
+    string? AuthorUrl,
+    string PublishedIso,
+    string PublishedDisplay,
+    string BodyHtml,
+    int Depth,
+    bool CanReply,
+    bool HasReplies,
+    IReadOnlyList<int> Closes);
+
+public sealed record CommentsView(int Count, IReadOnlyList<CommentView> Items);
+
+public sealed record CommentFormView(
+    string Action, string ArticleId, bool Open, int MaxLength, int MaxNameLength, int MaxEmailLength, int MaxWebsiteLength);

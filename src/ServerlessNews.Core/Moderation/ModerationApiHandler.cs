@@ -1,0 +1,169 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ServerlessNews.Articles;
+using ServerlessNews.Comments;
+using ServerlessNews.Http;
+
+namespace ServerlessNews.Moderation;
+
+/// <summary>
+/// <c>/api/moderation/...</c>: list comments by status with the rule and evidence of each verdict, decide,
+/// and export or erase a commenter. Never anonymous: in Azure the host requires a function key; when
+/// <c>Moderation:Key</c> is set the handlers require it in <c>x-functions-key</c> too (the DevServer always).
+/// No answer contains an email address or a hash of one.
+/// </summary>
+public sealed partial class ModerationApiHandler(
+    CommentStore store, Moderator moderator, CommentPages commentPages, CommentKeys keys, IOptions<ModerationOptions> options, ILogger<ModerationApiHandler> logger)
+{
+    public const string KeyHeader = "x-functions-key";
+    public const int PageSize = 50;
+
+    public Task<IResult> ListAsync(HttpRequest request, CancellationToken ct) => Problems.GuardAsync(async () =>
+    {
+        if (Refuse(request) is { } refused)
+        {
+            return refused;
+        }
+        var status = request.Query["status"].ToString();
+        status = status.Length == 0 ? CommentStatus.Held : status;
+        if (!CommentStatus.All.Contains(status))
+        {
+            return Problems.Validation(new() { ["status"] = [$"Use one of: {string.Join(", ", CommentStatus.All)}."] });
+        }
+        var continuation = request.Query["continuation"].ToString();
+        var (items, next) = await store.ListByStatusAsync(status, continuation.Length == 0 ? null : continuation, PageSize, ct);
+        return TypedResults.Ok(new CommentList(status, items.Select(ModeratedComment.From).ToArray(), next));
+    });
+
+    public Task<IResult> DecideAsync(HttpRequest request, string articleId, string commentId, string action, CancellationToken ct) => Problems.GuardAsync(async () =>
+    {
+        if (Refuse(request) is { } refused)
+        {
+            return refused;
+        }
+        var errors = new ValidationErrors();
+        if (!SubmissionParser.IsValidArticleId(articleId))
+        {
+            errors.Add("articleId", "is not an article id.");
+        }
+        if (!CommentKeys.IsCommentId(commentId))
+        {
+            errors.Add("commentId", "is not a comment id.");
+        }
+        var status = action switch
+        {
+            "approve" => CommentStatus.Approved,
+            "reject" => CommentStatus.Rejected,
+            "spam" => CommentStatus.Spam,
+            _ => null,
+        };
+        if (status is null)
+        {
+            errors.Add("action", "Use approve, reject or spam.");
+        }
+        if (!errors.IsEmpty)
+        {
+            return Problems.Validation(errors.ToDictionary());
+        }
+        var comment = await moderator.DecideAsync(articleId, commentId, status!, "moderator", ct);
+        return comment is null
+            ? Problems.NotFound($"No comment {commentId} on article {articleId}.")
+            : TypedResults.Ok(ModeratedComment.From(comment));
+    });
+
+    /// <summary><c>export</c> returns every comment of the commenter; <c>erase</c> deletes them everywhere and re-renders the pages that showed them.</summary>
+    public Task<IResult> CommentersAsync(HttpRequest request, string action, CancellationToken ct) => Problems.GuardAsync(async () =>
+    {
+        if (Refuse(request) is { } refused)
+        {
+            return refused;
+        }
+        if (action is not ("export" or "erase"))
+        {
+            return Problems.Validation(new() { ["action"] = ["Use export or erase."] });
+        }
+        if (!RequestBody.HasMediaType(request, "application/json"))
+        {
+            return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", "Send { \"email\": \"…\" } as application/json.");
+        }
+        var body = await RequestBody.ReadLimitedAsync(request, 4096, ct);
+        var errors = new ValidationErrors();
+        var email = body is null ? null : CommentForm.FromJson(body, errors)?.Email;
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            if (errors.IsEmpty)
+            {
+                errors.Add("email", "is required.");
+            }
+            return Problems.Validation(errors.ToDictionary());
+        }
+        var emailHash = keys.EmailHash(email);
+        var comments = await store.ListByCommenterAsync(emailHash, ct);
+        if (action == "export")
+        {
+            return TypedResults.Ok(new CommenterExport(comments.Select(ModeratedComment.From).ToArray()));
+        }
+
+        foreach (var comment in comments)
+        {
+            await store.DeleteAsync(comment, ct);
+        }
+        var pages = comments.Where(c => c.Status == CommentStatus.Approved).Select(c => c.ArticleId).Distinct(StringComparer.Ordinal).ToArray();
+        foreach (var articleId in pages)
+        {
+            await commentPages.ChangedAsync(articleId, ct);
+            await commentPages.RefreshAsync(articleId, ct);
+        }
+        // Last, so that a retry after a failure above still finds the commenter's rows.
+        await store.DeleteCommenterAsync(emailHash, ct);
+        LogErased(comments.Count, pages.Length);
+        return TypedResults.Ok(new CommenterErased(comments.Count, pages));
+    });
+
+    /// <summary>401 unless the configured key is presented (constant-time comparison).</summary>
+    public IResult? Refuse(HttpRequest request)
+    {
+        var key = options.Value.Key;
+        if (key.Length == 0)
+        {
+            return null; // the Functions host's function keys guard the route
+        }
+        var presented = request.Headers[KeyHeader].ToString();
+        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        var actual = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        return presented.Length > 0 && CryptographicOperations.FixedTimeEquals(expected, actual)
+            ? null
+            : Problems.Status(StatusCodes.Status401Unauthorized, "A moderation key is required.", $"Send the moderation key in the {KeyHeader} header.");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Erased a commenter: {Comments} comments, {Pages} pages re-rendered")]
+    private partial void LogErased(int comments, int pages);
+}
+
+/// <summary>A comment as moderators see it: the verdict's rule and evidence, never the email or address.</summary>
+public sealed record ModeratedComment(
+    string ArticleId,
+    string Id,
+    string? ParentId,
+    string Name,
+    string? Website,
+    string Comment,
+    string Status,
+    string? Rule,
+    string? Evidence,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? DecidedAt,
+    string? DecidedBy)
+{
+    public static ModeratedComment From(CommentEntity c) =>
+        new(c.ArticleId, c.CommentId, c.ParentId, c.AuthorName, c.Website, c.Text, c.Status, c.Rule, c.Evidence, c.CreatedAt, c.DecidedAt, c.DecidedBy);
+}
+
+public sealed record CommentList(string Status, IReadOnlyList<ModeratedComment> Items, string? Continuation);
+
+public sealed record CommenterExport(IReadOnlyList<ModeratedComment> Comments);
+
+public sealed record CommenterErased(int Erased, IReadOnlyList<string> PagesRerendered);

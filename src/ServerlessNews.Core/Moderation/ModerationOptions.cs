@@ -1,0 +1,70 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ServerlessNews.Moderation;
+
+public enum ModerationMode
+{
+    /// <summary>A comment no rule decided waits for a moderator.</summary>
+    Pre,
+
+    /// <summary>A comment no rule decided appears at once; moderators remove it afterwards.</summary>
+    Post,
+}
+
+/// <summary>The moderation pipeline and API (section "Moderation", e.g. <c>Moderation__Key</c>).</summary>
+public sealed class ModerationOptions : IValidatableObject
+{
+    public const string SectionName = "Moderation";
+
+    /// <summary>
+    /// The moderation API key, sent in <c>x-functions-key</c>. The DevServer requires it; in Azure the host's
+    /// function keys guard the routes and, when this is set too, the handlers also require it.
+    /// </summary>
+    public string Key { get; set; } = "";
+
+    /// <summary>
+    /// Secret for the keyed hashes of emails and IP addresses (HMAC-SHA256) and for signing pending-comment
+    /// tokens. When empty it is derived from <see cref="Key"/>; then changing the key changes every hash
+    /// (a returning commenter is treated as new once, and flood rows start afresh).
+    /// </summary>
+    public string HashKey { get; set; } = "";
+
+    /// <summary>Pre-moderation (default) holds what no rule decided; post-moderation approves it.</summary>
+    public ModerationMode Mode { get; set; } = ModerationMode.Pre;
+
+    /// <summary>Words or phrases that hold a comment for a moderator, matched on word boundaries, any case.</summary>
+    public string[] HoldWords { get; set; } = [];
+
+    /// <summary>Words or phrases that mark a comment as spam, matched on word boundaries, any case.</summary>
+    public string[] SpamWords { get; set; } = [];
+
+    /// <summary>A comment with at least this many links is held. Default 2; 0 turns the rule off.</summary>
+    [Range(0, 1000)]
+    public int LinkHoldThreshold { get; set; } = 2;
+
+    /// <summary>
+    /// The classifier consulted after the word lists: "none" (default) or "http", which posts each comment to
+    /// <see cref="ClassifierEndpoint"/> (an adapter for Azure AI Content Safety, Akismet, …).
+    /// </summary>
+    [RegularExpression("^(none|http)$")]
+    public string Classifier { get; set; } = "none";
+
+    /// <summary>For <c>Classifier = http</c>: the URL the comment is posted to as JSON.</summary>
+    public string ClassifierEndpoint { get; set; } = "";
+
+    /// <summary>The secret actually used for hashes and tokens.</summary>
+    public string EffectiveHashKey => HashKey.Length > 0 ? HashKey : Key.Length > 0 ? "derived:" + Key : "";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (EffectiveHashKey.Length == 0)
+        {
+            yield return new ValidationResult("Set Moderation__HashKey or Moderation__Key: emails and IPs are stored only as keyed hashes.",
+                [nameof(HashKey), nameof(Key)]);
+        }
+        if (Classifier == "http" && !Uri.TryCreate(ClassifierEndpoint, UriKind.Absolute, out _))
+        {
+            yield return new ValidationResult("Classifier 'http' needs an absolute ClassifierEndpoint.", [nameof(ClassifierEndpoint)]);
+        }
+    }
+}

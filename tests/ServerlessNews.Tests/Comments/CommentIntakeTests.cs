@@ -1,0 +1,240 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Data.Tables;
+using ServerlessNews.Comments;
+using ServerlessNews.Storage;
+using ServerlessNews.Tests.Infrastructure;
+
+namespace ServerlessNews.Tests.Comments;
+
+/// <summary>POST /api/comments over real HTTP (DevServer) against a real Azurite (issue 4, point 2).</summary>
+public sealed class CommentIntakeTests(CommentsFixture server) : IClassFixture<CommentsFixture>
+{
+    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private async Task<int> CountCommentRowsAsync() =>
+        await server.Table(StorageNames.CommentsTable).QueryAsync<TableEntity>(select: ["PartitionKey"]).CountAsync();
+
+    private static Dictionary<string, string> FormFields(string articleId, string email) => new()
+    {
+        ["articleId"] = articleId,
+        ["parentId"] = "",
+        ["name"] = "Ana Reader",
+        ["email"] = email,
+        ["website"] = "",
+        ["comment"] = "A fair summary of the repairs.",
+        ["homepage"] = "",
+    };
+
+    [Fact]
+    public async Task The_form_post_is_stored_and_queued_then_303_back_to_the_article_with_a_pending_token()
+    {
+        var path = await server.PublishAsync("intake-form");
+        var reader = server.NewReader();
+
+        var response = await server.NoRedirects.SendAsync(server.Form(FormFields("intake-form", reader.Email), reader.Ip));
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        var location = response.Headers.Location!;
+        Assert.Equal(StorageFixture.BaseUrl + path, location.GetLeftPart(UriPartial.Path));
+        Assert.Equal("#comment-pending", location.Fragment);
+        var token = Uri.UnescapeDataString(location.Query["?pending=".Length..]);
+        var ids = server.Get<CommentKeys>().ReadPendingToken(token);
+        Assert.NotNull(ids);
+        Assert.Equal("intake-form", ids.Value.ArticleId);
+
+        // Durable before the answer: the pending row, its status index row and the moderate message exist.
+        var comment = await server.CommentAsync("intake-form", ids.Value.CommentId);
+        Assert.NotNull(comment);
+        Assert.Equal(CommentStatus.Pending, comment.Status);
+        Assert.Equal("A fair summary of the repairs.", comment.Text);
+        Assert.DoesNotContain(reader.Email, JsonSerializer.Serialize(comment), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(reader.Ip, JsonSerializer.Serialize(comment), StringComparison.Ordinal);
+        Assert.Equal(64, comment.EmailHash.Length);
+        var index = await server.Table(StorageNames.CommentsTable).GetEntityIfExistsAsync<TableEntity>(
+            CommentEntity.StatusPartition(CommentStatus.Pending), CommentEntity.StatusRowKey("intake-form", ids.Value.CommentId));
+        Assert.True(index.HasValue);
+        var messages = (await server.Queue(StorageNames.ModerateQueue).PeekMessagesAsync(32)).Value;
+        Assert.Contains(messages, m => m.MessageText.Contains(ids.Value.CommentId, StringComparison.Ordinal));
+
+        // The page says so without JavaScript: the fragment targets the notice, which CSS shows on :target.
+        var page = Html.Parse((await server.PageAsync(path))!);
+        var notice = page.GetElementById("comment-pending")!;
+        Assert.Contains("awaiting moderation", notice.TextContent, StringComparison.Ordinal);
+        Assert.Equal("status", notice.GetAttribute("role"));
+
+        // And the token tells its holder the status.
+        var status = await server.Client.GetFromJsonAsync<JsonElement>("/api/comments/pending?token=" + Uri.EscapeDataString(token));
+        Assert.Equal("awaiting moderation", status.GetProperty("status").GetString());
+        await server.DrainModerateQueueAsync();
+    }
+
+    [Fact]
+    public async Task Json_gets_202_with_the_comment_id_and_a_status_url()
+    {
+        await server.PublishAsync("intake-json");
+        var response = await server.NoRedirects.SendAsync(server.Json(new
+        {
+            articleId = "intake-json",
+            name = "Tom",
+            email = server.NewReader().Email,
+            website = "https://tom.example.test/blog",
+            comment = "Good news for commuters.",
+        }));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var id = body.GetProperty("id").GetString()!;
+        Assert.True(CommentKeys.IsCommentId(id));
+        Assert.Equal("pending", body.GetProperty("status").GetString());
+        Assert.Equal(body.GetProperty("statusUrl").GetString(), response.Headers.Location?.ToString());
+        Assert.False(body.TryGetProperty("email", out _));
+        var stored = await server.CommentAsync("intake-json", id);
+        Assert.Equal("https://tom.example.test/blog", stored!.Website);
+        var pending = await server.Client.GetFromJsonAsync<JsonElement>(response.Headers.Location!.ToString());
+        Assert.Equal("awaiting moderation", pending.GetProperty("status").GetString());
+        await server.DrainModerateQueueAsync();
+    }
+
+    [Fact]
+    public async Task Every_bad_field_is_named_and_nothing_is_stored()
+    {
+        await server.PublishAsync("intake-invalid");
+        var before = await CountCommentRowsAsync();
+        var response = await server.Client.SendAsync(server.Json(new
+        {
+            articleId = "intake-invalid",
+            parentId = "not-a-comment",
+            name = new string('n', 246),
+            email = "not an email",
+            website = "javascript:alert(1)",
+            comment = new string('c', 8001),
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await ProblemAsync(response)).GetProperty("errors");
+        Assert.Equal(["comment", "email", "name", "parentId", "website"], errors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Contains("245", errors.GetProperty("name")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("8000", errors.GetProperty("comment")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("http", errors.GetProperty("website")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await CountCommentRowsAsync());
+
+        var missing = await server.Client.SendAsync(server.Json(new { articleId = "intake-invalid" }));
+        var missingErrors = (await ProblemAsync(missing)).GetProperty("errors");
+        Assert.Equal(["comment", "email", "name"], missingErrors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+
+        var tooLongEmail = await server.Client.SendAsync(server.Json(new
+        {
+            articleId = "intake-invalid",
+            name = "A",
+            comment = "x",
+            email = new string('e', 90) + "@example.test",
+            website = "ftp://example.test/",
+        }));
+        var emailErrors = (await ProblemAsync(tooLongEmail)).GetProperty("errors");
+        Assert.Contains("100", emailErrors.GetProperty("email")[0].GetString(), StringComparison.Ordinal);
+        Assert.True(emailErrors.TryGetProperty("website", out _));
+        Assert.Equal(before, await CountCommentRowsAsync());
+    }
+
+    [Fact]
+    public async Task A_form_with_errors_gets_a_page_listing_them_with_a_way_back()
+    {
+        var path = await server.PublishAsync("intake-form-errors");
+        var fields = FormFields("intake-form-errors", "no-at-sign");
+        fields["comment"] = "";
+        var response = await server.NoRedirects.SendAsync(server.Form(fields));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var page = Html.Parse(await response.Content.ReadAsStringAsync());
+        var problems = page.QuerySelectorAll(".errors li").Select(li => li.TextContent).ToArray();
+        Assert.Contains(problems, p => p.StartsWith("Email", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Comment", StringComparison.Ordinal));
+        Assert.Equal(StorageFixture.BaseUrl + path + "#respond", page.QuerySelector("main a")!.GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task The_article_must_exist_be_published_and_open_and_a_parent_must_be_on_the_same_article()
+    {
+        await server.PublishAsync("intake-open");
+        await server.PublishAsync("intake-closed", DateTimeOffset.UtcNow.AddDays(-15));
+        await server.PublishAsync("intake-other");
+        var other = await server.PostAsync("intake-other", "On another article.");
+
+        async Task<JsonElement> ErrorsAsync(object body) =>
+            (await ProblemAsync(await server.Client.SendAsync(server.Json(body)))).GetProperty("errors");
+
+        var email = server.NewReader().Email;
+        var unknown = await ErrorsAsync(new { articleId = "no-such-article", name = "A", email, comment = "Hello" });
+        Assert.Contains("No published article", unknown.GetProperty("articleId")[0].GetString(), StringComparison.Ordinal);
+
+        var closed = await ErrorsAsync(new { articleId = "intake-closed", name = "A", email, comment = "Hello" });
+        Assert.Contains("closed", closed.GetProperty("articleId")[0].GetString(), StringComparison.Ordinal);
+
+        var wrongParent = await ErrorsAsync(new { articleId = "intake-open", parentId = other, name = "A", email, comment = "Hello" });
+        Assert.Contains("No comment", wrongParent.GetProperty("parentId")[0].GetString(), StringComparison.Ordinal);
+
+        var closedPage = Html.Parse((await server.PageAsync((await server.StatusAsync("intake-closed")).GetProperty("path").GetString()!))!);
+        Assert.Null(closedPage.QuerySelector("form.comment-form"));
+        Assert.Equal("Comments are closed.", closedPage.QuerySelector(".comments-closed")!.TextContent);
+        await server.DrainModerateQueueAsync();
+    }
+
+    [Fact]
+    public async Task Only_the_sites_origin_may_post_and_it_is_allowed_by_cors()
+    {
+        await server.PublishAsync("intake-origin");
+        var foreign = server.Json(new { articleId = "intake-origin", name = "A", email = server.NewReader().Email, comment = "Hi" });
+        foreign.Headers.Add("Origin", "https://evil.example.test");
+        var refused = await server.Client.SendAsync(foreign);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+
+        var own = server.Json(new { articleId = "intake-origin", name = "A", email = server.NewReader().Email, comment = "Hi" });
+        own.Headers.Add("Origin", StorageFixture.BaseUrl);
+        var accepted = await server.Client.SendAsync(own);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(StorageFixture.BaseUrl, accepted.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        await server.DrainModerateQueueAsync();
+    }
+
+    [Fact]
+    public async Task Other_media_types_get_415()
+    {
+        var response = await server.Client.PostAsync("/api/comments", new StringContent("name=A", System.Text.Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+    }
+}
+
+/// <summary>The flood window, with its default of 15 seconds (issue 4, point 2).</summary>
+public sealed class CommentFloodTests(FloodFixture server) : IClassFixture<FloodFixture>
+{
+    [Fact]
+    public async Task A_second_comment_within_15_seconds_from_the_same_address_or_email_gets_429_and_is_not_stored()
+    {
+        await server.PublishAsync("flood");
+        var first = server.NewReader();
+        var ok = await server.Client.SendAsync(server.Json(new { articleId = "flood", name = "A", email = first.Email, comment = "First" }, first.Ip));
+        Assert.Equal(HttpStatusCode.Accepted, ok.StatusCode);
+
+        var sameIp = await server.Client.SendAsync(server.Json(new { articleId = "flood", name = "A", email = server.NewReader().Email, comment = "Second" }, first.Ip));
+        Assert.Equal(HttpStatusCode.TooManyRequests, sameIp.StatusCode);
+        Assert.Equal("application/problem+json", sameIp.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(15), sameIp.Headers.RetryAfter?.Delta);
+
+        var sameEmail = await server.Client.SendAsync(server.Json(new { articleId = "flood", name = "A", email = first.Email.ToUpperInvariant(), comment = "Third" }));
+        Assert.Equal(HttpStatusCode.TooManyRequests, sameEmail.StatusCode);
+
+        var rows = await server.Table(StorageNames.CommentsTable).QueryAsync<CommentEntity>(c => c.PartitionKey == "flood").ToListAsync();
+        Assert.Single(rows);
+
+        var other = server.NewReader();
+        var another = await server.Client.SendAsync(server.Json(new { articleId = "flood", name = "B", email = other.Email, comment = "Fourth" }, other.Ip));
+        Assert.Equal(HttpStatusCode.Accepted, another.StatusCode);
+    }
+}

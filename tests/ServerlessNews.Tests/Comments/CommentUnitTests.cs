@@ -1,0 +1,117 @@
+using System.Net;
+using System.Reflection;
+using System.Text;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using ServerlessNews.Comments;
+using ServerlessNews.Functions;
+using ServerlessNews.Moderation;
+
+namespace ServerlessNews.Tests.Comments;
+
+/// <summary>Pieces of the comment feature that need no storage.</summary>
+public sealed class CommentUnitTests
+{
+    private static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
+
+    private static CommentKeys Keys(string key = "k1") => new(Options.Create(new ModerationOptions { Key = key }), Clock);
+
+    [Fact]
+    public void Pending_tokens_are_signed_and_expire()
+    {
+        var keys = Keys();
+        var token = keys.PendingToken("an-article", "0123456789abcdef0123", TimeSpan.FromMinutes(5));
+        Assert.Equal(("an-article", "0123456789abcdef0123"), keys.ReadPendingToken(token));
+        Assert.Null(Keys("k2").ReadPendingToken(token));
+        Assert.Null(keys.ReadPendingToken(token.Replace("an-article", "other-article", StringComparison.Ordinal)));
+        Assert.Null(keys.ReadPendingToken("garbage"));
+        Assert.Null(keys.ReadPendingToken(null));
+
+        var clock = new FakeTimeProvider(Clock.GetUtcNow());
+        var aging = new CommentKeys(Options.Create(new ModerationOptions { Key = "k1" }), clock);
+        var shortLived = aging.PendingToken("an-article", "0123456789abcdef0123", TimeSpan.FromMinutes(5));
+        clock.Advance(TimeSpan.FromMinutes(6));
+        Assert.Null(aging.ReadPendingToken(shortLived));
+    }
+
+    [Fact]
+    public void Email_hashes_are_keyed_and_ignore_case_and_spaces_and_ids_sort_by_time()
+    {
+        Assert.Equal(Keys().EmailHash("Ana@Example.com "), Keys().EmailHash("ana@example.com"));
+        Assert.NotEqual(Keys("k1").EmailHash("ana@example.com"), Keys("k2").EmailHash("ana@example.com"));
+        Assert.Equal(Keys("k1").EmailHash("a@b.c"), new CommentKeys(Options.Create(new ModerationOptions { HashKey = "derived:k1" }), Clock).EmailHash("a@b.c"));
+
+        var clock = new FakeTimeProvider(Clock.GetUtcNow());
+        var keys = new CommentKeys(Options.Create(new ModerationOptions { Key = "k" }), clock);
+        var first = keys.NewCommentId();
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var second = keys.NewCommentId();
+        Assert.True(CommentKeys.IsCommentId(first));
+        Assert.True(string.CompareOrdinal(first, second) < 0);
+    }
+
+    [Theory]
+    [InlineData("Built with WordPress.", null)]
+    [InlineData("Pressure is high", null)]
+    [InlineData("The press said so", "'press' in comment")]
+    [InlineData("PRESS!", "'press' in comment")]
+    [InlineData("a press-release", "'press' in comment")]
+    [InlineData("press_office", null)]
+    public void Word_lists_match_whole_words_in_any_case(string text, string? expected)
+    {
+        var comment = new CommentEntity { AuthorName = "Reader", Text = text };
+        var found = ModerationPipeline.FindWord(["press"], comment);
+        if (expected is null)
+        {
+            Assert.Null(found);
+        }
+        else
+        {
+            Assert.Contains(expected, found, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task The_http_classifier_posts_no_email_and_reads_the_verdict()
+    {
+        var handler = new RecordingHandler("""{ "verdict": "spam", "reason": "score 0.98" }""");
+        var classifier = new HttpCommentClassifier(new HttpClient(handler),
+            Options.Create(new ModerationOptions { Classifier = "http", ClassifierEndpoint = "https://classifier.example.test/check" }));
+
+        var result = await classifier.ClassifyAsync(new ClassifierInput("a", "0123456789abcdef0123", "Ana", null, "Buy now"), CancellationToken.None);
+
+        Assert.Equal(new ClassifierResult("spam", "score 0.98"), result);
+        Assert.Equal("https://classifier.example.test/check", handler.Uri?.ToString());
+        Assert.Contains("\"text\":\"Buy now\"", handler.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("email", handler.Body, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private sealed class RecordingHandler(string answer) : HttpMessageHandler
+    {
+        public Uri? Uri { get; private set; }
+        public string Body { get; private set; } = "";
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Uri = request.RequestUri;
+            Body = await request.Content!.ReadAsStringAsync(cancellationToken);
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(answer, Encoding.UTF8, "application/json") };
+        }
+    }
+}
+
+/// <summary>The moderation functions are never anonymous in Azure (the host requires a function key).</summary>
+public sealed class ModerationFunctionKeyTests
+{
+    [Theory]
+    [InlineData(typeof(ModerationComments))]
+    [InlineData(typeof(ModerationDecision))]
+    [InlineData(typeof(ModerationCommenters))]
+    public void Every_moderation_function_requires_a_function_key(Type function)
+    {
+        var trigger = function.GetMethod("Run")!.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).Single(a => a is not null)!;
+        Assert.Equal(AuthorizationLevel.Function, trigger.AuthLevel);
+        Assert.StartsWith("moderation/", trigger.Route, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,221 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Playwright;
+using ServerlessNews.Comments;
+using ServerlessNews.Tests.Infrastructure;
+
+namespace ServerlessNews.Tests.Comments;
+
+/// <summary>
+/// The DevServer with its triggers running (the moderate queue is processed for real), serving the site at
+/// its own base URL, and one headless Debian Chromium driven by Playwright for the whole class.
+/// </summary>
+public sealed class BrowserFixture : DevServerFixture
+{
+    private readonly Lazy<string> _url = new(() =>
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return "http://127.0.0.1:" + ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+    });
+
+    private IPlaywright? _playwright;
+
+    protected override bool Triggers => true;
+
+    public string Url => _url.Value;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public override Dictionary<string, string?> Settings()
+    {
+        var settings = base.Settings();
+        settings["urls"] = Url;
+        settings["Site:BaseUrl"] = Url;
+        settings["Comments:FloodWindow"] = "00:00:00";
+        return settings;
+    }
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+        _playwright?.Dispose();
+        await base.DisposeAsync();
+    }
+
+    /// <summary>Publishes through the live publish trigger and waits for the page.</summary>
+    public async Task<string> PublishAsync(string id)
+    {
+        var at = DateTimeOffset.UtcNow.AddHours(-1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        await this.SubmitAsync(TestArticles.Valid(id).With("publishedAt", at));
+        return await Eventually.ValueAsync(async () =>
+            (await this.StatusAsync(id)) is var s && s.GetProperty("state").GetString() == "published" ? s.GetProperty("path").GetString() : null);
+    }
+
+    public async Task<JsonElement?> FindAsync(string status, Func<JsonElement, bool> match)
+    {
+        using var request = CommentsFixture.Moderation(HttpMethod.Get, "comments?status=" + status);
+        var list = await (await Client.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
+        foreach (var item in list.GetProperty("items").EnumerateArray())
+        {
+            if (match(item))
+            {
+                return item;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Records any alert/confirm/prompt/print call and any script error, before the page's own scripts run.</summary>
+    public const string XssTrap = """
+        window.__xss = [];
+        for (const name of ['alert', 'confirm', 'prompt', 'print']) {
+          window[name] = function () { window.__xss.push(name + ':' + Array.from(arguments).join(',')); };
+        }
+        // Script errors only: an image that fails to load (the test article's) is not a script running.
+        window.addEventListener('error', e => { if (e instanceof ErrorEvent) window.__xss.push('error:' + e.message); }, true);
+        """;
+}
+
+/// <summary>Polls with a deadline instead of sleeping a fixed time.</summary>
+public static class Eventually
+{
+    public static async Task<T> ValueAsync<T>(Func<Task<T?>> probe, int seconds = 30) where T : class
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Nothing came within {seconds} s.");
+            }
+            await Task.Delay(200);
+        }
+    }
+
+    public static async Task<JsonElement> ItemAsync(Func<Task<JsonElement?>> probe, int seconds = 30) =>
+        (await ValueAsync<object>(async () => await probe() is { } e ? e : null, seconds) is JsonElement found ? found : default);
+}
+
+/// <summary>A reader and a moderator in a real browser against the running DevServer (issue 4, point 7).</summary>
+public sealed class CommentsBrowserTests(BrowserFixture server) : IClassFixture<BrowserFixture>
+{
+    private async Task<IPage> OpenAsync(string path)
+    {
+        var page = await server.Browser.NewPageAsync();
+        await page.AddInitScriptAsync(BrowserFixture.XssTrap);
+        await page.GotoAsync(server.Url + path);
+        return page;
+    }
+
+    private static async Task FillAsync(IPage page, string name, string email, string comment, string? website = null)
+    {
+        await page.GetByLabel("Comment *", new() { Exact = true }).FillAsync(comment);
+        await page.GetByLabel("Name *", new() { Exact = true }).FillAsync(name);
+        await page.GetByLabel("Email *", new() { Exact = true }).FillAsync(email);
+        if (website is not null)
+        {
+            await page.GetByLabel("Website", new() { Exact = true }).FillAsync(website);
+        }
+        await page.GetByRole(AriaRole.Button, new() { Name = "Post Comment" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("#comment-pending", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_reader_comments_sees_it_pending_and_after_approval_sees_it_on_the_page()
+    {
+        var path = await server.PublishAsync("browser-flow");
+        var page = await OpenAsync(path);
+        Assert.Equal("Leave a Reply", await page.Locator("#reply-title").TextContentAsync());
+        Assert.False(await page.Locator("#comment-pending").IsVisibleAsync());
+
+        await FillAsync(page, "Beatriz", "beatriz@example.test", "The *bridge* looks great.");
+
+        Assert.True(await page.Locator("#comment-pending").IsVisibleAsync());
+        Assert.Contains("awaiting moderation", await page.Locator("#comment-pending").TextContentAsync(), StringComparison.Ordinal);
+        var held = await Eventually.ItemAsync(() => server.FindAsync(CommentStatus.Held, i => i.GetProperty("articleId").GetString() == "browser-flow"));
+        Assert.Equal("pre-moderation", held.GetProperty("rule").GetString());
+        var id = held.GetProperty("id").GetString()!;
+
+        using var approve = CommentsFixture.Moderation(HttpMethod.Post, $"comments/browser-flow/{id}/approve");
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.SendAsync(approve)).StatusCode);
+        // A reload revalidates the page (it may be cached for a minute, as a CDN would).
+        await page.ReloadAsync();
+
+        var comment = page.Locator("#comment-" + id);
+        Assert.Equal("Beatriz", (await comment.Locator(".comment-author").TextContentAsync())?.Trim());
+        Assert.Equal("The bridge looks great.", (await comment.Locator(".comment-content").InnerTextAsync()).Trim());
+
+        // Replying: the link moves the form under the comment and the reply nests under it.
+        await comment.GetByRole(AriaRole.Link, new() { Name = "Reply to Beatriz" }).ClickAsync();
+        Assert.Equal(id, await page.Locator("#comment-parent").InputValueAsync());
+        await FillAsync(page, "Carlos", "carlos@example.test", "Agreed.");
+        var reply = await Eventually.ItemAsync(() => server.FindAsync(CommentStatus.Held, i => i.GetProperty("name").GetString() == "Carlos"));
+        Assert.Equal(id, reply.GetProperty("parentId").GetString());
+        Assert.Empty((IEnumerable<object>)await page.EvaluateAsync<object[]>("window.__xss"));
+    }
+
+    [Fact]
+    public async Task A_comment_with_two_links_is_held_and_the_api_shows_why()
+    {
+        var path = await server.PublishAsync("browser-links");
+        var page = await OpenAsync(path);
+        await FillAsync(page, "Linker", "linker@example.test", "Read https://one.example.test and https://two.example.test");
+
+        var held = await Eventually.ItemAsync(() => server.FindAsync(CommentStatus.Held, i => i.GetProperty("articleId").GetString() == "browser-links"));
+        Assert.Equal("links", held.GetProperty("rule").GetString());
+        Assert.Contains("2 links", held.GetProperty("evidence").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_owasp_vectors_approved_on_a_page_execute_nothing_in_the_browser()
+    {
+        var path = await server.PublishAsync("browser-xss");
+        var readers = 0;
+        var accepted = await XssCorpus.PostAllAsync(server.Client, "browser-xss",
+            () => ($"203.0.113.{Interlocked.Increment(ref readers) % 250}", $"xss{readers}@example.test"));
+        // The live moderate trigger decides them first; approving after it keeps its verdicts from landing later.
+        await Eventually.ValueAsync(async () => await server.FindAsync(CommentStatus.Pending, i => i.GetProperty("articleId").GetString() == "browser-xss") is null ? "done" : null, 60);
+        await XssCorpus.ApproveAllAsync(server, "browser-xss", accepted);
+
+        var page = await OpenAsync(path);
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        Assert.Equal(accepted.Count, await page.Locator(".comment-list li.comment").CountAsync());
+        // Hover and focus everything a vector might have hooked, then look for anything that ran.
+        await page.EvaluateAsync("""
+            () => {
+              for (const element of document.querySelectorAll('.comment-list *')) {
+                for (const type of ['mouseover', 'mouseenter', 'mousemove', 'focus', 'focusin', 'animationstart']) {
+                  element.dispatchEvent(new Event(type, { bubbles: true }));
+                }
+              }
+            }
+            """);
+        Assert.Empty(await page.EvaluateAsync<string[]>("window.__xss"));
+        var live = Html.Parse(await page.ContentAsync());
+        XssCorpus.AssertInert(live);
+        await page.CloseAsync();
+    }
+}

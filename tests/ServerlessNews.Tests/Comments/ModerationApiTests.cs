@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Data.Tables;
+using ServerlessNews.Comments;
+using ServerlessNews.Storage;
+using ServerlessNews.Tests.Infrastructure;
+
+namespace ServerlessNews.Tests.Comments;
+
+/// <summary>/api/moderation over real HTTP (issue 4, point 5).</summary>
+public sealed class ModerationApiTests(CommentsFixture server) : IClassFixture<CommentsFixture>
+{
+    [Theory]
+    [InlineData("GET", "comments?status=held", null)]
+    [InlineData("GET", "comments?status=held", "wrong-key")]
+    [InlineData("POST", "comments/some-article/0123456789abcdef0123/approve", null)]
+    [InlineData("POST", "commenters/export", "")]
+    [InlineData("POST", "commenters/erase", "test-moderation-ke")]
+    public async Task Every_moderation_route_refuses_a_missing_or_wrong_key(string method, string path, string? key)
+    {
+        var response = await server.Client.SendAsync(CommentsFixture.Moderation(new HttpMethod(method), path, new { email = "a@example.test" }, key));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Held_comments_are_listed_with_their_reasons_across_articles_and_never_with_an_email()
+    {
+        await server.PublishAsync("api-list-a");
+        await server.PublishAsync("api-list-b");
+        var reader = server.NewReader();
+        var links = await server.PostAsync("api-list-a", "Two links: https://a.example.test https://b.example.test", email: reader.Email);
+        var plain = await server.PostAsync("api-list-b", "Just words.");
+        await server.DrainModerateQueueAsync();
+
+        var response = await server.Client.SendAsync(CommentsFixture.Moderation(HttpMethod.Get, "comments?status=held"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(reader.Email, text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("hash", text, StringComparison.OrdinalIgnoreCase);
+        var items = JsonDocument.Parse(text).RootElement.GetProperty("items").EnumerateArray().ToDictionary(i => i.GetProperty("id").GetString()!);
+        Assert.Equal("links", items[links].GetProperty("rule").GetString());
+        Assert.Contains("2 links", items[links].GetProperty("evidence").GetString(), StringComparison.Ordinal);
+        Assert.Equal("api-list-a", items[links].GetProperty("articleId").GetString());
+        Assert.Equal("pre-moderation", items[plain].GetProperty("rule").GetString());
+
+        var bad = await server.Client.SendAsync(CommentsFixture.Moderation(HttpMethod.Get, "comments?status=everything"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task Listing_pages_with_a_continuation_token()
+    {
+        await server.PublishAsync("api-paging");
+        var ids = new List<string>();
+        for (var i = 0; i < 55; i++)
+        {
+            ids.Add(await server.PostAsync("api-paging", "Paged comment " + i));
+        }
+        var seen = new List<string>();
+        string? continuation = null;
+        do
+        {
+            var page = await (await server.Client.SendAsync(CommentsFixture.Moderation(HttpMethod.Get,
+                "comments?status=pending" + (continuation is null ? "" : "&continuation=" + Uri.EscapeDataString(continuation)))))
+                .Content.ReadFromJsonAsync<JsonElement>();
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!));
+            continuation = page.GetProperty("continuation").GetString();
+        }
+        while (continuation is not null);
+        Assert.Equal(ids, seen.Where(ids.Contains));
+        await server.DrainModerateQueueAsync();
+    }
+
+    [Fact]
+    public async Task Approve_reject_and_spam_move_the_comment_between_statuses()
+    {
+        await server.PublishAsync("api-decide");
+        var id = await server.PostAsync("api-decide", "Decide me.");
+        await server.DrainModerateQueueAsync();
+
+        foreach (var (action, status) in new[] { ("approve", "approved"), ("spam", "spam"), ("reject", "rejected"), ("approve", "approved") })
+        {
+            var decided = await server.ModerateAsync("api-decide", id, action);
+            Assert.Equal(status, decided.GetProperty("status").GetString());
+            Assert.Equal("moderator", decided.GetProperty("rule").GetString());
+            var list = await (await server.Client.SendAsync(CommentsFixture.Moderation(HttpMethod.Get, "comments?status=" + status))).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Contains(list.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetString() == id);
+            var held = await (await server.Client.SendAsync(CommentsFixture.Moderation(HttpMethod.Get, "comments?status=held"))).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.DoesNotContain(held.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetString() == id);
+        }
+
+        var unknown = await server.Client.SendAsync(CommentsFixture.Moderation(HttpMethod.Post, "comments/api-decide/0123456789abcdef0123/approve"));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        var badAction = await server.Client.SendAsync(CommentsFixture.Moderation(HttpMethod.Post, $"comments/api-decide/{id}/publish"));
+        Assert.Equal(HttpStatusCode.BadRequest, badAction.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_commenter_is_exported_then_erased_everywhere_and_the_pages_re_rendered()
+    {
+        var pathA = await server.PublishAsync("api-erase-a");
+        var pathB = await server.PublishAsync("api-erase-b");
+        var email = server.NewReader().Email;
+        var a = await server.PostAsync("api-erase-a", "Mine on A.", name: "Erin", email: email);
+        var b = await server.PostAsync("api-erase-b", "Mine on B.", name: "Erin", email: email);
+        var held = await server.PostAsync("api-erase-b", "Held one: https://x.example.test https://y.example.test", name: "Erin", email: email);
+        var stays = await server.PostAsync("api-erase-a", "Someone else's.");
+        await server.DrainModerateQueueAsync();
+        await server.ModerateAsync("api-erase-a", a, "approve");
+        await server.ModerateAsync("api-erase-b", b, "approve");
+        await server.ModerateAsync("api-erase-a", stays, "approve");
+
+        var export = await server.Client.SendAsync(CommentsFixture.Moderation(HttpMethod.Post, "commenters/export", new { email = email.ToUpperInvariant() }));
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        var exportText = await export.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(email, exportText, StringComparison.OrdinalIgnoreCase);
+        var exported = JsonDocument.Parse(exportText).RootElement.GetProperty("comments").EnumerateArray().Select(c => c.GetProperty("id").GetString()).ToHashSet();
+        Assert.Equal(new HashSet<string?> { a, b, held }, exported);
+
+        var erase = await server.Client.SendAsync(CommentsFixture.Moderation(HttpMethod.Post, "commenters/erase", new { email }));
+        Assert.Equal(HttpStatusCode.OK, erase.StatusCode);
+        Assert.Equal(3, (await erase.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("erased").GetInt32());
+
+        var pageA = Html.Parse((await server.PageAsync(pathA))!);
+        Assert.Null(pageA.GetElementById("comment-" + a));
+        Assert.NotNull(pageA.GetElementById("comment-" + stays));
+        Assert.DoesNotContain("Erin", (await server.PageAsync(pathB))!, StringComparison.Ordinal);
+        foreach (var (article, id) in new[] { ("api-erase-a", a), ("api-erase-b", b), ("api-erase-b", held) })
+        {
+            Assert.Null(await server.CommentAsync(article, id));
+            var indexRows = await server.Table(StorageNames.CommentsTable).QueryAsync<TableEntity>(e => e.RowKey == CommentEntity.StatusRowKey(article, id)).ToListAsync();
+            Assert.Empty(indexRows);
+        }
+        var hash = server.Get<CommentKeys>().EmailHash(email);
+        Assert.Empty(await server.Table(StorageNames.CommentersTable).QueryAsync<TableEntity>(e => e.PartitionKey == hash).ToListAsync());
+        var again = await server.Client.SendAsync(CommentsFixture.Moderation(HttpMethod.Post, "commenters/export", new { email }));
+        Assert.Empty((await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("comments").EnumerateArray());
+    }
+}

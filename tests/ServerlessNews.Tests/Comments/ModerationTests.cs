@@ -1,0 +1,172 @@
+using Microsoft.Extensions.Options;
+using ServerlessNews.Comments;
+using ServerlessNews.Moderation;
+using ServerlessNews.Tests.Infrastructure;
+
+namespace ServerlessNews.Tests.Comments;
+
+/// <summary>The moderation pipeline on real comments in Azurite (issue 4, points 3 and 4).</summary>
+public sealed class ModerationTests(CommentsFixture server) : IClassFixture<CommentsFixture>
+{
+    private async Task<CommentEntity> ModeratedAsync(string articleId, string commentId)
+    {
+        await server.DrainModerateQueueAsync();
+        return (await server.CommentAsync(articleId, commentId))!;
+    }
+
+    [Fact]
+    public async Task A_filled_honeypot_is_spam()
+    {
+        await server.PublishAsync("mod-honeypot");
+        var id = await server.PostAsync("mod-honeypot", "Great article", homepage: "https://spam.example.test");
+        var comment = await ModeratedAsync("mod-honeypot", id);
+        Assert.Equal((CommentStatus.Spam, ModerationRules.Honeypot), (comment.Status, comment.Rule));
+        Assert.Contains("homepage", comment.Evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_same_text_again_from_the_same_commenter_is_rejected_as_a_duplicate()
+    {
+        await server.PublishAsync("mod-duplicate");
+        var email = server.NewReader().Email;
+        var first = await server.PostAsync("mod-duplicate", "I drove over it  today.", email: email);
+        var second = await server.PostAsync("mod-duplicate", "i drove over it today.", email: email);
+        var other = await server.PostAsync("mod-duplicate", "I drove over it today.");
+        await server.DrainModerateQueueAsync();
+
+        Assert.Equal(ModerationRules.PreModeration, (await server.CommentAsync("mod-duplicate", first))!.Rule);
+        var duplicate = (await server.CommentAsync("mod-duplicate", second))!;
+        Assert.Equal((CommentStatus.Rejected, ModerationRules.Duplicate), (duplicate.Status, duplicate.Rule));
+        Assert.Contains(first, duplicate.Evidence, StringComparison.Ordinal);
+        Assert.NotEqual(ModerationRules.Duplicate, (await server.CommentAsync("mod-duplicate", other))!.Rule);
+    }
+
+    [Fact]
+    public async Task Two_links_hold_the_comment_with_the_count_as_evidence()
+    {
+        await server.PublishAsync("mod-links");
+        var one = await server.PostAsync("mod-links", "See https://a.example.test for more.");
+        var two = await server.PostAsync("mod-links", "See https://a.example.test and www.b.example.test");
+        await server.DrainModerateQueueAsync();
+
+        Assert.Equal(ModerationRules.PreModeration, (await server.CommentAsync("mod-links", one))!.Rule);
+        var held = (await server.CommentAsync("mod-links", two))!;
+        Assert.Equal((CommentStatus.Held, ModerationRules.Links), (held.Status, held.Rule));
+        Assert.Contains("2 links", held.Evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Word_lists_match_on_word_boundaries_only()
+    {
+        await server.PublishAsync("mod-words");
+        var wordpress = await server.PostAsync("mod-words", "Built with WordPress and Pressure-tested.");
+        var press = await server.PostAsync("mod-words", "Did the PRESS office comment?");
+        var casino = await server.PostAsync("mod-words", "Nice", name: "Best Casino");
+        var casinos = await server.PostAsync("mod-words", "casinos are not on the list");
+        await server.DrainModerateQueueAsync();
+
+        Assert.Equal(ModerationRules.PreModeration, (await server.CommentAsync("mod-words", wordpress))!.Rule);
+        Assert.Equal(ModerationRules.PreModeration, (await server.CommentAsync("mod-words", casinos))!.Rule);
+        var held = (await server.CommentAsync("mod-words", press))!;
+        Assert.Equal((CommentStatus.Held, ModerationRules.HoldWords), (held.Status, held.Rule));
+        Assert.Contains("'press' in comment", held.Evidence, StringComparison.Ordinal);
+        var spam = (await server.CommentAsync("mod-words", casino))!;
+        Assert.Equal((CommentStatus.Spam, ModerationRules.SpamWords), (spam.Status, spam.Rule));
+        Assert.Contains("in name", spam.Evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_previously_approved_commenter_is_approved_at_once_and_appears_on_the_page()
+    {
+        var path = await server.PublishAsync("mod-known");
+        var email = server.NewReader().Email;
+        var first = await server.PostAsync("mod-known", "First time here.", email: email);
+        Assert.Equal(CommentStatus.Held, (await ModeratedAsync("mod-known", first)).Status);
+        await server.ModerateAsync("mod-known", first, "approve");
+
+        var second = await server.PostAsync("mod-known", "Back again.", email: " " + email.ToUpperInvariant());
+        var comment = await ModeratedAsync("mod-known", second);
+
+        Assert.Equal((CommentStatus.Approved, ModerationRules.KnownCommenter), (comment.Status, comment.Rule));
+        var page = Html.Parse((await server.PageAsync(path))!);
+        Assert.Equal(["First time here.", "Back again."], page.QuerySelectorAll(".comment-content").Select(c => c.TextContent.Trim()));
+    }
+
+    [Fact]
+    public async Task Post_moderation_approves_what_no_rule_decided_and_the_classifier_hook_is_consulted()
+    {
+        await server.PublishAsync("mod-modes");
+        var plain = await server.PostAsync("mod-modes", "Plain comment.");
+        var flagged = await server.PostAsync("mod-modes", "Something the classifier dislikes.");
+        var store = server.Get<CommentStore>();
+        var post = Options.Create(new ModerationOptions { Mode = ModerationMode.Post, HashKey = "k" });
+
+        var postVerdict = await new ModerationPipeline(store, new NoCommentClassifier(), post)
+            .DecideAsync((await server.CommentAsync("mod-modes", plain))!, CancellationToken.None);
+        Assert.Equal(new Verdict(CommentStatus.Approved, ModerationRules.PostModeration, postVerdict.Evidence), postVerdict);
+
+        var classified = await new ModerationPipeline(store, new DislikingClassifier(), post)
+            .DecideAsync((await server.CommentAsync("mod-modes", flagged))!, CancellationToken.None);
+        Assert.Equal(new Verdict(CommentStatus.Held, ModerationRules.Classifier, "toxicity 0.91"), classified);
+        Assert.IsType<NoCommentClassifier>(server.Get<ICommentClassifier>());
+        await server.DrainModerateQueueAsync();
+    }
+
+    private sealed class DislikingClassifier : ICommentClassifier
+    {
+        public ValueTask<ClassifierResult?> ClassifyAsync(ClassifierInput input, CancellationToken ct) =>
+            ValueTask.FromResult(input.Text.Contains("dislikes", StringComparison.Ordinal) ? new ClassifierResult("hold", "toxicity 0.91") : null);
+    }
+
+    [Fact]
+    public async Task A_redelivered_message_changes_no_decided_comment_and_renders_once()
+    {
+        var path = await server.PublishAsync("mod-redelivery");
+        var email = server.NewReader().Email;
+        var first = await server.PostAsync("mod-redelivery", "Earlier.", email: email);
+        await server.DrainModerateQueueAsync();
+        await server.ModerateAsync("mod-redelivery", first, "approve");
+        var id = await server.PostAsync("mod-redelivery", "Approved by the fast path.", email: email);
+        var message = (await server.Queue(Storage.StorageNames.ModerateQueue).PeekMessagesAsync()).Value.Single().MessageText;
+        await server.DrainModerateQueueAsync();
+        var decided = (await server.CommentAsync("mod-redelivery", id))!;
+        var page = await server.PagePropertiesAsync(path);
+
+        var moderator = server.Get<Moderator>();
+        await moderator.HandleAsync(message, CancellationToken.None);
+        await moderator.HandleAsync(message, CancellationToken.None);
+
+        var after = (await server.CommentAsync("mod-redelivery", id))!;
+        Assert.Equal(decided.ETag, after.ETag);
+        Assert.Equal(CommentStatus.Approved, after.Status);
+        Assert.Equal(page.ETag, (await server.PagePropertiesAsync(path)).ETag);
+    }
+
+    [Fact]
+    public async Task Approval_re_renders_only_that_articles_page_with_the_comment_in_the_static_html()
+    {
+        var path = await server.PublishAsync("mod-render-a");
+        var otherPath = await server.PublishAsync("mod-render-b");
+        var id = await server.PostAsync("mod-render-a", "Worth the *wait*.", name: "Rui", website: "https://rui.example.test/");
+        await server.DrainModerateQueueAsync();
+        Assert.Empty(Html.Parse((await server.PageAsync(path))!).QuerySelectorAll(".comment"));
+        var other = await server.PagePropertiesAsync(otherPath);
+        var document = await server.Container(Storage.StorageNames.ContentContainer).GetBlobClient("mod-render-a.json").GetPropertiesAsync();
+
+        await server.ModerateAsync("mod-render-a", id, "approve");
+
+        var page = Html.Parse((await server.PageAsync(path))!);
+        var comment = page.GetElementById("comment-" + id)!;
+        Assert.Equal("Worth the wait.", comment.QuerySelector(".comment-content")!.TextContent.Trim());
+        Assert.Equal("wait", comment.QuerySelector(".comment-content em")!.TextContent);
+        var author = comment.QuerySelector(".comment-author a")!;
+        Assert.Equal(("Rui", "https://rui.example.test/", "nofollow ugc noopener"), (author.TextContent, author.GetAttribute("href"), author.GetAttribute("rel")));
+        Assert.Equal("1 Comment", page.GetElementById("comments-title")!.TextContent);
+        Assert.Equal(other.ETag, (await server.PagePropertiesAsync(otherPath)).ETag);
+        Assert.Equal("1", (await server.PagePropertiesAsync(path)).Metadata["revision"]);
+        Assert.Equal(document.Value.ETag, (await server.Container(Storage.StorageNames.ContentContainer).GetBlobClient("mod-render-a.json").GetPropertiesAsync()).Value.ETag);
+
+        await server.ModerateAsync("mod-render-a", id, "reject");
+        Assert.Null(Html.Parse((await server.PageAsync(path))!).GetElementById("comment-" + id));
+    }
+}
