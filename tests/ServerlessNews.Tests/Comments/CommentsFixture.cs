@@ -107,25 +107,10 @@ public class CommentsFixture : DevServerFixture
     }
 
     /// <summary>Plays the queue trigger for <c>moderate</c>: handles every visible message.</summary>
-    public async Task<int> DrainModerateQueueAsync()
+    public Task<int> DrainModerateQueueAsync()
     {
-        var queue = Queue(StorageNames.ModerateQueue);
         var moderator = Get<Moderator>();
-        var handled = 0;
-        while (true)
-        {
-            var batch = (await queue.ReceiveMessagesAsync(maxMessages: 32)).Value;
-            if (batch.Length == 0)
-            {
-                return handled;
-            }
-            foreach (var message in batch)
-            {
-                await moderator.HandleAsync(message.MessageText, CancellationToken.None);
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
-                handled++;
-            }
-        }
+        return DrainQueueAsync(StorageNames.ModerateQueue, m => moderator.HandleAsync(m.MessageText, CancellationToken.None));
     }
 
     public Task<CommentEntity?> CommentAsync(string articleId, string commentId) =>

@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -66,51 +67,39 @@ public class StorageFixture : IAsyncLifetime
         ["Moderation:Key"] = ModerationKey,
     };
 
-    /// <summary>Plays the queue trigger: handles every visible publish message until the queue is empty.</summary>
-    public async Task<int> DrainPublishQueueAsync(IServiceProvider? services = null)
+    /// <summary>Plays a queue trigger: handles every visible message of one queue until it is empty.</summary>
+    public async Task<int> DrainQueueAsync(string queueName, Func<QueueMessage, Task> handle)
     {
-        var queue = Queue(StorageNames.PublishQueue);
+        var queue = Queue(queueName);
+        var handled = 0;
+        while (true)
+        {
+            var batch = (await queue.ReceiveMessagesAsync(maxMessages: 32)).Value;
+            if (batch.Length == 0)
+            {
+                return handled;
+            }
+            foreach (var message in batch)
+            {
+                await handle(message);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                handled++;
+            }
+        }
+    }
+
+    public Task<int> DrainPublishQueueAsync(IServiceProvider? services = null)
+    {
         var publisher = (services ?? Services).GetRequiredService<Publisher>();
-        var handled = 0;
-        while (true)
-        {
-            var batch = (await queue.ReceiveMessagesAsync(maxMessages: 32)).Value;
-            if (batch.Length == 0)
-            {
-                return handled;
-            }
-            foreach (var message in batch)
-            {
-                await publisher.HandleAsync(message.MessageText, message.DequeueCount, CancellationToken.None);
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
-                handled++;
-            }
-        }
+        return DrainQueueAsync(StorageNames.PublishQueue, m => publisher.HandleAsync(m.MessageText, m.DequeueCount, CancellationToken.None));
     }
 
-    /// <summary>Plays the refresh trigger: renders every visible refresh message until the queue is empty.</summary>
-    public async Task<int> DrainRefreshQueueAsync()
+    public Task<int> DrainRefreshQueueAsync()
     {
-        var queue = Queue(StorageNames.RefreshQueue);
         var refresher = Get<SiteRefresher>();
-        var handled = 0;
-        while (true)
-        {
-            var batch = (await queue.ReceiveMessagesAsync(maxMessages: 32)).Value;
-            if (batch.Length == 0)
-            {
-                return handled;
-            }
-            foreach (var message in batch)
-            {
-                await refresher.HandleAsync(message.MessageText, CancellationToken.None);
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
-                handled++;
-            }
-        }
+        return DrainQueueAsync(StorageNames.RefreshQueue, m => refresher.HandleAsync(m.MessageText, CancellationToken.None));
     }
 
-    /// <summary>Publishes everything queued, then renders every derived output it scheduled.</summary>
     public async Task DrainAsync()
     {
         await DrainPublishQueueAsync();

@@ -321,7 +321,8 @@ public sealed class SiteTests(SiteFixture storage) : IClassFixture<SiteFixture>
         {
             Assert.DoesNotContain("mover", ListedIds(Html.Parse((await storage.WebFileAsync(left))!)));
         }
-        foreach (var entered in new[] { "/after/", "/tag/new-tag/", "/author/tom-becker/", $"/after/{Month(at)}/", "/" })
+        // Not the home page: other tests in this class publish newer articles that may push it off the front.
+        foreach (var entered in new[] { "/after/", "/tag/new-tag/", "/author/tom-becker/", $"/after/{Month(at)}/" })
         {
             Assert.Contains("mover", ListedIds(Html.Parse((await storage.WebFileAsync(entered))!)));
         }
