@@ -12,7 +12,9 @@ public static partial class DevServerApp
 {
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
-    public static async Task<WebApplication> BuildAsync(string[] args, IDictionary<string, string?>? overrides = null)
+    /// <param name="configure">Last changes to the builder (tests add log capture).</param>
+    public static async Task<WebApplication> BuildAsync(
+        string[] args, IDictionary<string, string?>? overrides = null, Action<WebApplicationBuilder>? configure = null)
     {
         // appsettings.json beside the app, wherever it is started from (the README runs it from the repository root).
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -51,6 +53,7 @@ public static partial class DevServerApp
             builder.Services.AddSingleton<ITypeLocator>(new TriggerTypeLocator(typeof(WebJobsTriggers)));
         }
 
+        configure?.Invoke(builder);
         var app = builder.Build();
         if (azurite is not null)
         {

@@ -13,6 +13,11 @@ public class DevServerFixture : StorageFixture
 
     protected virtual bool Triggers => false;
 
+    /// <summary>Last changes to the DevServer's builder, for fixtures that need more than settings.</summary>
+    protected virtual void Configure(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder)
+    {
+    }
+
     public HttpClient Client { get; private set; } = null!;
 
     public WebApplication App => _app ?? throw new InvalidOperationException("Not started.");
@@ -24,7 +29,7 @@ public class DevServerFixture : StorageFixture
         settings.TryAdd("urls", "http://127.0.0.1:0");
         settings["DevServer:DisableTriggers"] = Triggers ? "false" : "true";
         settings["Logging:LogLevel:Default"] = "Warning";
-        _app = await DevServerApp.BuildAsync([], settings);
+        _app = await DevServerApp.BuildAsync([], settings, Configure);
         await _app.StartAsync();
         Client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
     }
