@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging;
 using ServerlessNews;
 using ServerlessNews.Bench;
 using ServerlessNews.DevServer;
-using ServerlessNews.Rendering;
 using ServerlessNews.Storage;
 
 // dotnet run -c Release --project bench/ServerlessNews.Bench -- [--quick] | --micro [BenchmarkDotNet args]
@@ -33,10 +32,7 @@ var services = new ServiceCollection()
 await services.GetRequiredService<StorageBootstrap>().EnsureCreatedAsync(CancellationToken.None);
 
 var results = new List<BenchResult>();
-if (await RenderBench.RunAsync(services.GetRequiredService<PageRenderer>(), quick) is { } render)
-{
-    results.Add(render);
-}
+results.AddRange(await RenderBench.RunAsync(services, quick));
 results.AddRange(await PublishLatencyBench.RunAsync(azurite, quick));
 
 Console.WriteLine();

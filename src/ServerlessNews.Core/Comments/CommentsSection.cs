@@ -13,22 +13,27 @@ namespace ServerlessNews.Comments;
 public sealed class CommentsSection(
     CommentStore store, CommentFormatter formatter, IOptions<CommentOptions> options, IOptions<SiteOptions> site, TimeProvider time) : IArticlePageSection
 {
-    public async Task ContributeAsync(ArticleDocument document, TemplateContext context, CancellationToken ct)
+    public async Task<Action<TemplateContext>> PrepareAsync(ArticleDocument document, PageView page, CancellationToken ct)
     {
         var o = options.Value;
         var approved = await store.ListForArticleAsync(document.Article.Id, CommentStatus.Approved, ct);
-        context.SetValue("comments", new CommentsView(approved.Count, Thread(approved, o.MaxDepth)));
+        var comments = new CommentsView(approved.Count, Thread(approved, o.MaxDepth));
 
         var closesAt = o.CloseAfterDays > 0 ? document.Article.PublishedAt.AddDays(o.CloseAfterDays) : (DateTimeOffset?)null;
         var apiBase = (o.ApiBaseUrl.Length > 0 ? o.ApiBaseUrl : site.Value.BaseUrl).TrimEnd('/');
-        context.SetValue("comment_form", new CommentFormView(
+        var form = new CommentFormView(
             Action: apiBase + "/api/comments",
             ArticleId: document.Article.Id,
             Open: closesAt is null || time.GetUtcNow() < closesAt,
             MaxLength: o.MaxLength,
             MaxNameLength: CommentForm.MaxNameLength,
             MaxEmailLength: CommentForm.MaxEmailLength,
-            MaxWebsiteLength: CommentForm.MaxWebsiteLength));
+            MaxWebsiteLength: CommentForm.MaxWebsiteLength);
+        return context =>
+        {
+            context.SetValue("comments", comments);
+            context.SetValue("comment_form", form);
+        };
     }
 
     /// <summary>

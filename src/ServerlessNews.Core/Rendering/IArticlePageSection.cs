@@ -9,5 +9,10 @@ namespace ServerlessNews.Rendering;
 /// </summary>
 public interface IArticlePageSection
 {
-    Task ContributeAsync(ArticleDocument document, TemplateContext context, CancellationToken ct);
+    /// <summary>
+    /// Reads what the section shows and returns how to apply it. The sections of one page read concurrently
+    /// (their Table Storage round trips overlap), so reading must not touch the template context; the
+    /// returned actions then run one after another, in registration order.
+    /// </summary>
+    Task<Action<TemplateContext>> PrepareAsync(ArticleDocument document, PageView page, CancellationToken ct);
 }

@@ -35,6 +35,8 @@ public sealed class PageRenderer(
         return options;
     }
 
+    private readonly IArticlePageSection[] _sections = sections.ToArray();
+
     private SiteOptions Site => siteOptions.Value;
 
     public SiteView SiteView => new(Site.Name, Site.BaseUrl.TrimEnd('/'), Site.Language);
@@ -48,11 +50,12 @@ public sealed class PageRenderer(
             CanonicalUrl: article.CanonicalUrl,
             Meta: ArticleMeta(document.Article, article),
             JsonLd: NewsArticleJsonLd(document.Article, article));
+        var applies = await Task.WhenAll(_sections.Select(section => section.PrepareAsync(document, page, ct)));
         var context = NewContext(page);
         context.SetValue("article", article);
-        foreach (var section in sections)
+        foreach (var apply in applies)
         {
-            await section.ContributeAsync(document, context, ct);
+            apply(context);
         }
         return await RenderInLayoutAsync("article.liquid", context, ct);
     }

@@ -41,12 +41,10 @@ public sealed class SiteNavigation(ListingIndex listings, IOptions<SiteOptions> 
 /// <summary>Gives article pages the same navigation and feed links as every other page.</summary>
 public sealed class SectionNavigationSection(SiteNavigation navigation) : IArticlePageSection
 {
-    public async Task ContributeAsync(ArticleDocument document, TemplateContext context, CancellationToken ct)
+    public async Task<Action<TemplateContext>> PrepareAsync(ArticleDocument document, PageView page, CancellationToken ct)
     {
-        if (context.GetValue("page").ToObjectValue() is PageView page)
-        {
-            context.SetValue("page", await navigation.DecorateAsync(page, ListingRef.Section(document.Article.Section), ct));
-        }
+        var decorated = await navigation.DecorateAsync(page, ListingRef.Section(document.Article.Section), ct);
+        return context => context.SetValue("page", decorated);
     }
 }
 
@@ -60,7 +58,7 @@ public sealed class RelatedArticlesSection(ListingIndex listings, IOptions<Refre
     /// <summary>Enough tags for relevance without one page reading many partitions.</summary>
     private const int MaxTags = 5;
 
-    public async Task ContributeAsync(ArticleDocument document, TemplateContext context, CancellationToken ct)
+    public async Task<Action<TemplateContext>> PrepareAsync(ArticleDocument document, PageView page, CancellationToken ct)
     {
         var a = document.Article;
         var count = options.Value.RelatedCount;
@@ -72,7 +70,8 @@ public sealed class RelatedArticlesSection(ListingIndex listings, IOptions<Refre
             .DistinctBy(r => r.ArticleId)
             .Take(count)
             .ToList();
-        context.SetValue("related", related.Select(SitePages.ToItem).ToArray());
         await listings.RecordRelatedAsync(a.Id, related.Select(r => r.ArticleId), ct);
+        var items = related.Select(SitePages.ToItem).ToArray();
+        return context => context.SetValue("related", items);
     }
 }
