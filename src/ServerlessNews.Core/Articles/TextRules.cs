@@ -27,6 +27,12 @@ public static class TextRules
             {
                 return $"must not contain bidirectional override characters (U+{c:X4}).";
             }
+            // Invisible characters with no use in a one-line name or title: "Ana\u200BReader" would pass for "AnaReader".
+            // Zero-width joiners stay (emoji sequences, Indic and Persian scripts).
+            if (!multiline && c is 0x200B or 0x2060 or 0xFEFF)
+            {
+                return $"must not contain zero-width characters (U+{c:X4}).";
+            }
             if (Rune.GetUnicodeCategory(rune) is UnicodeCategory.PrivateUse or UnicodeCategory.Surrogate or UnicodeCategory.OtherNotAssigned)
             {
                 return $"must not contain unassigned or private-use characters (U+{c:X4}).";

@@ -1,5 +1,7 @@
 using System.Net.Mail;
+using System.Text;
 using System.Text.Json;
+using System.Web;
 using Microsoft.AspNetCore.WebUtilities;
 using ServerlessNews.Articles;
 
@@ -13,10 +15,30 @@ public sealed record CommentForm(
     public const int MaxEmailLength = 100;
     public const int MaxWebsiteLength = 200;
 
-    public static CommentForm FromUrlEncoded(string body)
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static CommentForm FromUrlEncoded(string body, ValidationErrors errors)
     {
         var fields = QueryHelpers.ParseQuery(body);
-        string? Field(string name) => fields.TryGetValue(name, out var v) ? v.ToString() : null;
+        // The query parser keeps or replaces percent-encoded bytes that are not UTF-8; refuse them instead of storing a mangled name.
+        var invalid = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pair in body.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (key, value) = pair.IndexOf('=', StringComparison.Ordinal) is var eq and >= 0 ? (pair[..eq], pair[(eq + 1)..]) : (pair, "");
+            try
+            {
+                StrictUtf8.GetString(HttpUtility.UrlDecodeToBytes(value));
+            }
+            catch (DecoderFallbackException)
+            {
+                var name = Uri.UnescapeDataString(key.Replace('+', ' '));
+                if (invalid.Add(name))
+                {
+                    errors.Add(name, "is not valid UTF-8.");
+                }
+            }
+        }
+        string? Field(string name) => !invalid.Contains(name) && fields.TryGetValue(name, out var v) ? v.ToString() : null;
         return new(Field("articleId"), Field("parentId"), Field("name"), Field("email"), Field("website"), Field("comment"), Field("homepage"));
     }
 
@@ -51,7 +73,16 @@ public sealed record CommentForm(
                     errors.Add(name, "must be a string.");
                     return null;
                 }
-                return value.GetString();
+                try
+                {
+                    return value.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    // The parser checks string contents lazily: invalid UTF-8 surfaces here.
+                    errors.Add(name, "is not valid UTF-8.");
+                    return null;
+                }
             }
             var form = new CommentForm(Field("articleId"), Field("parentId"), Field("name"), Field("email"), Field("website"), Field("comment"), Field("homepage"));
             return errors.IsEmpty ? form : null;

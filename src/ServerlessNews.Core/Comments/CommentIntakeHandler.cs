@@ -55,7 +55,7 @@ public sealed partial class CommentIntakeHandler(
         }
 
         var errors = new ValidationErrors();
-        var posted = isForm ? CommentForm.FromUrlEncoded(Encoding.UTF8.GetString(body)) : CommentForm.FromJson(body, errors);
+        var posted = isForm ? CommentForm.FromUrlEncoded(Encoding.UTF8.GetString(body), errors) : CommentForm.FromJson(body, errors);
         var form = posted?.Validate(errors, Options.MaxLength);
         ArticleEntity? article = null;
         CommentEntity? parent = null;

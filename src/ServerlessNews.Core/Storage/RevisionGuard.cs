@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -31,6 +32,12 @@ public static class RevisionGuard
             {
                 return false;
             }
+            if (existing is not null && IsSame(existing, content, contentType, revision, cacheControl))
+            {
+                // Several writers that race with the same result (e.g. moderators approving one comment at once)
+                // write it once: the same bytes again would only change the ETag and purge caches for nothing.
+                return true;
+            }
             var options = new BlobUploadOptions
             {
                 HttpHeaders = new BlobHttpHeaders { ContentType = contentType, CacheControl = cacheControl },
@@ -50,6 +57,16 @@ public static class RevisionGuard
             }
         }
     }
+
+    private static bool IsSame(BlobProperties existing, BinaryData content, string contentType, long revision, string? cacheControl) =>
+        StoredRevision(existing) == revision &&
+        existing.ContentLength == content.ToMemory().Length &&
+        string.Equals(existing.ContentType, contentType, StringComparison.Ordinal) &&
+        string.Equals(existing.CacheControl ?? "", cacheControl ?? "", StringComparison.Ordinal) &&
+        existing.ContentHash is { Length: 16 } stored &&
+#pragma warning disable CA5351 // the blob service's Content-MD5: an equality check, not security
+        stored.AsSpan().SequenceEqual(MD5.HashData(content.ToMemory().Span));
+#pragma warning restore CA5351
 
     public static long StoredRevision(BlobProperties properties) =>
         properties.Metadata.TryGetValue(RevisionMetadataKey, out var text) &&

@@ -137,8 +137,8 @@ public sealed class WebhookEndpointTests(DevServerFixture server) : IClassFixtur
     }
 }
 
-/// <summary>What a request could have changed: counts of submissions, deliveries, revisions and queued messages.</summary>
-public sealed record StorageSnapshot(int Submissions, int Deliveries, int ArticleRows, int QueuedMessages)
+/// <summary>What a request could have changed: counts of submissions, deliveries, revisions, comments, commenters and queued messages.</summary>
+public sealed record StorageSnapshot(int Submissions, int Deliveries, int ArticleRows, int QueuedMessages, int CommentRows, int CommenterRows, int ModerateMessages)
 {
     public static async Task<StorageSnapshot> TakeAsync(StorageFixture storage)
     {
@@ -146,6 +146,9 @@ public sealed record StorageSnapshot(int Submissions, int Deliveries, int Articl
         var deliveries = await storage.Table(StorageNames.DeliveriesTable).QueryAsync<TableEntity>(select: ["PartitionKey"]).CountAsync();
         var articles = await storage.Table(StorageNames.ArticlesTable).QueryAsync<TableEntity>(select: ["PartitionKey"]).CountAsync();
         var queue = (await storage.Queue(StorageNames.PublishQueue).GetPropertiesAsync()).Value.ApproximateMessagesCount;
-        return new(submissions, deliveries, articles, queue);
+        var comments = await storage.Table(StorageNames.CommentsTable).QueryAsync<TableEntity>(select: ["PartitionKey"]).CountAsync();
+        var commenters = await storage.Table(StorageNames.CommentersTable).QueryAsync<TableEntity>(select: ["PartitionKey"]).CountAsync();
+        var moderate = (await storage.Queue(StorageNames.ModerateQueue).GetPropertiesAsync()).Value.ApproximateMessagesCount;
+        return new(submissions, deliveries, articles, queue, comments, commenters, moderate);
     }
 }
