@@ -67,27 +67,14 @@ public sealed class BadInputSweepTests(DevServerFixture server) : IClassFixture<
         var lying = Webhook.SignedDelivery(body);
         lying.Content!.Headers.ContentLength = 5_000_000;
 
-        foreach (var (request, expected) in new[]
+        await BadRequests.AssertEachAnswersAsync(server.Client, new[]
         {
             (noContentType, HttpStatusCode.UnsupportedMediaType),
             (twoIds, HttpStatusCode.Unauthorized),
             (twoTimestamps, HttpStatusCode.Unauthorized),
             (garbled, HttpStatusCode.Unauthorized),
             (lying, HttpStatusCode.RequestEntityTooLarge),
-        })
-        {
-            HttpResponseMessage response;
-            try
-            {
-                response = await server.Client.SendAsync(request);
-            }
-            catch (HttpRequestException) when (request == lying)
-            {
-                continue; // the client refuses to send a body shorter than its Content-Length; nothing reached the server
-            }
-            Assert.Equal(expected, response.StatusCode);
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        }
+        });
         Assert.Equal(before, await StorageSnapshot.TakeAsync(server));
     }
 

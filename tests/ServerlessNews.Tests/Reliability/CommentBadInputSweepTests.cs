@@ -136,7 +136,7 @@ public sealed class CommentBadInputSweepTests(CommentSweepFixture server) : ICla
         var lying = Post("application/json");
         lying.Content!.Headers.ContentLength = 5_000_000;
 
-        foreach (var (request, expected) in new[]
+        await BadRequests.AssertEachAnswersAsync(server.Client, new[]
         {
             (noContentType, HttpStatusCode.UnsupportedMediaType),
             (textPlain, HttpStatusCode.UnsupportedMediaType),
@@ -144,20 +144,7 @@ public sealed class CommentBadInputSweepTests(CommentSweepFixture server) : ICla
             (foreignOrigin, HttpStatusCode.Forbidden),
             (twoOrigins, HttpStatusCode.Forbidden),
             (lying, HttpStatusCode.RequestEntityTooLarge),
-        })
-        {
-            HttpResponseMessage response;
-            try
-            {
-                response = await server.Client.SendAsync(request);
-            }
-            catch (HttpRequestException) when (request == lying)
-            {
-                continue; // the client refuses to send a body shorter than its Content-Length; nothing reached the server
-            }
-            Assert.True(expected == response.StatusCode, $"{expected} expected: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        }
+        });
         Assert.Equal(before, await StorageSnapshot.TakeAsync(server));
     }
 
