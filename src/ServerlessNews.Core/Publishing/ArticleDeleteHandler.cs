@@ -28,10 +28,11 @@ public sealed class ArticleDeleteHandler(
             return Problems.Status(StatusCodes.Status413PayloadTooLarge, "The body is too large.", "A delete needs no body.");
         }
         var webhookId = request.Headers["webhook-id"].ToString();
-        if (verifier.Verify(webhookId, request.Headers["webhook-timestamp"], request.Headers["webhook-signature"], body) != SignatureCheck.Valid)
+        // Signed like a webhook delivery, over its body, empty or not.
+        var check = verifier.Verify(request, body);
+        if (check != SignatureCheck.Valid)
         {
-            return Problems.Status(StatusCodes.Status401Unauthorized, "The webhook signature was not accepted.",
-                "Sign the request like a webhook delivery (webhook-id, webhook-timestamp, webhook-signature) over its body, empty or not.");
+            return StandardWebhookVerifier.Unauthorized(check);
         }
 
         var statusUrl = $"/api/articles/{id}";
@@ -60,10 +61,7 @@ public sealed class ArticleDeleteHandler(
         {
             return TypedResults.Ok(new AcceptedArticle(id, revision, "duplicate", statusUrl));
         }
-        if (options.Value.PublishInline)
-        {
-            await publisher.TryPublishNowAsync(accepted.Message, parsed.Submission!, ct);
-        }
+        await publisher.TryPublishNowAsync(accepted.Message, parsed.Submission!, ct);
         return TypedResults.Accepted(statusUrl, new AcceptedArticle(id, revision, "accepted", statusUrl));
     });
 }

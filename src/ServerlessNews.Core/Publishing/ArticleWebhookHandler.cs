@@ -29,10 +29,10 @@ public sealed class ArticleWebhookHandler(
         }
 
         var id = request.Headers["webhook-id"].ToString();
-        var check = verifier.Verify(id, request.Headers["webhook-timestamp"], request.Headers["webhook-signature"], body);
+        var check = verifier.Verify(request, body);
         if (check != SignatureCheck.Valid)
         {
-            return Unauthorized(check);
+            return StandardWebhookVerifier.Unauthorized(check);
         }
 
         var parsed = SubmissionParser.ParseJson(body);
@@ -50,25 +50,13 @@ public sealed class ArticleWebhookHandler(
         {
             return TypedResults.Ok(new AcceptedArticle(submission.Id, submission.Revision, "duplicate", statusUrl));
         }
-        if (options.Value.PublishInline)
-        {
-            await publisher.TryPublishNowAsync(accepted.Message, submission, ct);
-        }
+        await publisher.TryPublishNowAsync(accepted.Message, submission, ct);
         return TypedResults.Accepted(statusUrl, new AcceptedArticle(submission.Id, submission.Revision, "accepted", statusUrl));
     });
 
     private static IResult TooLarge(int limit) =>
         Problems.Status(StatusCodes.Status413PayloadTooLarge, "The body is too large.",
             $"The limit is {limit} bytes (setting Webhooks__MaxBodyBytes).");
-
-    private static IResult Unauthorized(SignatureCheck check) => Problems.Status(StatusCodes.Status401Unauthorized, "The webhook signature was not accepted.", check switch
-    {
-        SignatureCheck.MissingHeaders => "Send the webhook-id, webhook-timestamp and webhook-signature headers (Standard Webhooks).",
-        SignatureCheck.BadTimestamp => "webhook-timestamp must be Unix seconds.",
-        SignatureCheck.StaleTimestamp => "webhook-timestamp is more than 5 minutes from the server's clock; re-sign the delivery.",
-        SignatureCheck.NotConfigured => "No webhook secret is configured (setting Webhooks__Secret).",
-        _ => "No v1 signature matches any configured secret.",
-    });
 }
 
 public sealed record AcceptedArticle(string Id, long Revision, string Status, string StatusUrl);

@@ -2,10 +2,12 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ServerlessNews.Articles;
 using ServerlessNews.Index;
 using ServerlessNews.Rendering;
 using ServerlessNews.Storage;
+using ServerlessNews.Webhooks;
 
 namespace ServerlessNews.Publishing;
 
@@ -20,6 +22,7 @@ public sealed partial class Publisher(
     ArticleIndex index,
     PageRenderer renderer,
     TimeProvider time,
+    IOptions<WebhookOptions> webhookOptions,
     IEnumerable<IArticleStateObserver> observers,
     ILogger<Publisher> logger)
 {
@@ -61,8 +64,13 @@ public sealed partial class Publisher(
     /// not wait for the queue to be polled. The queued message stays the guarantee: if this fails, the
     /// queue trigger retries; if it succeeds, the queued message finds the work done.
     /// </summary>
+    /// <remarks>Does nothing when <see cref="WebhookOptions.PublishInline"/> is off.</remarks>
     public async Task TryPublishNowAsync(PublishMessage message, ArticleSubmission submission, CancellationToken ct)
     {
+        if (!webhookOptions.Value.PublishInline)
+        {
+            return;
+        }
         try
         {
             // Derived pages (listings, feeds, related blocks) are left to the queued message, which finds the

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using ServerlessNews.Http;
 
 namespace ServerlessNews.Webhooks;
 
@@ -51,6 +53,20 @@ public sealed class StandardWebhookVerifier
             throw new FormatException("A webhook secret must be 'whsec_' followed by base64.", e);
         }
     }
+
+    /// <summary>Verifies a request's Standard Webhooks headers against its raw body.</summary>
+    public SignatureCheck Verify(HttpRequest request, ReadOnlySpan<byte> body) =>
+        Verify(request.Headers["webhook-id"], request.Headers["webhook-timestamp"], request.Headers["webhook-signature"], body);
+
+    /// <summary>The 401 a sender gets, saying which check failed.</summary>
+    public static IResult Unauthorized(SignatureCheck check) => Problems.Status(StatusCodes.Status401Unauthorized, "The webhook signature was not accepted.", check switch
+    {
+        SignatureCheck.MissingHeaders => "Send the webhook-id, webhook-timestamp and webhook-signature headers (Standard Webhooks).",
+        SignatureCheck.BadTimestamp => "webhook-timestamp must be Unix seconds.",
+        SignatureCheck.StaleTimestamp => "webhook-timestamp is more than 5 minutes from the server's clock; re-sign the delivery.",
+        SignatureCheck.NotConfigured => "No webhook secret is configured (setting Webhooks__Secret).",
+        _ => "No v1 signature matches any configured secret.",
+    });
 
     public SignatureCheck Verify(string? id, string? timestamp, string? signatureHeader, ReadOnlySpan<byte> body)
     {
