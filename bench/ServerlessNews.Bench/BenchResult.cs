@@ -2,14 +2,14 @@ using System.Globalization;
 
 namespace ServerlessNews.Bench;
 
-/// <param name="Goal">The largest acceptable ratio measured / baseline.</param>
-public sealed record BenchResult(string Name, double Measured, double Baseline, string Unit, string BaselineName, double Goal)
+/// <param name="Goal">The largest acceptable ratio measured / baseline; null for a figure shown for information.</param>
+public sealed record BenchResult(string Name, double Measured, double Baseline, string Unit, string BaselineName, double? Goal)
 {
     public double Ratio => Measured / Baseline;
-    public bool MeetsGoal => Ratio <= Goal;
+    public bool MeetsGoal => Goal is not { } goal || Ratio <= goal;
 
     public string ToMarkdownRow() => string.Create(CultureInfo.InvariantCulture,
-        $"| {Name} | {Measured:0.###} {Unit} | {BaselineName}: {Baseline:0.###} {Unit} | {Ratio:0.00}× | ≤ {Goal:0.0#}× | {(MeetsGoal ? "met" : "NOT met")} |");
+        $"| {Name} | {Measured:0.###} {Unit} | {BaselineName}: {Baseline:0.###} {Unit} | {Ratio:0.00}× | {(Goal is { } goal ? $"≤ {goal:0.0#}×" : "none")} | {(Goal is null ? "for information" : MeetsGoal ? "met" : "NOT met")} |");
 
     public static double Percentile(IReadOnlyList<double> sorted, double p) =>
         sorted[(int)Math.Clamp(Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];

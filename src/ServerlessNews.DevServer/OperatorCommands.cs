@@ -25,12 +25,15 @@ public static class OperatorCommands
         {
             return 2;
         }
+        var dryRun = args.Contains("--dry-run");
         var progress = new Progress<RebuildProgress>(p => Console.Error.Write(
-            $"\rRebuilt {p.Done}/{p.Total} article pages ({p.Done / Math.Max(p.Elapsed.TotalSeconds, 0.001):0}/s)   "));
+            $"\r{(dryRun ? "Rendered" : "Rebuilt")} {p.Done}{(p.Total is { } total ? "/" + total : "")} article pages ({p.Done / Math.Max(p.Elapsed.TotalSeconds, 0.001):0}/s)   "));
         var result = await host.Services.GetRequiredService<SiteRebuild>()
-            .RebuildArticlesAsync(progress, parallelism: 16, CancellationToken.None);
+            .RebuildArticlesAsync(progress, parallelism: 16, CancellationToken.None, dryRun);
         Console.Error.WriteLine();
-        Console.WriteLine($"Rebuilt {result.Done - result.Skipped} article pages in {result.Elapsed.TotalSeconds:0.0} s.");
+        Console.WriteLine(dryRun
+            ? $"Rendered {result.Done - result.Skipped} article pages in {result.Elapsed.TotalSeconds:0.00} s; nothing was written (dry run)."
+            : $"Rebuilt {result.Done - result.Skipped} article pages in {result.Elapsed.TotalSeconds:0.00} s.");
         return 0;
     }
 

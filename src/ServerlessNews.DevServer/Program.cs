@@ -7,7 +7,8 @@ if (args is ["replay-poison", var queue, ..])
     return await OperatorCommands.ReplayPoisonAsync(queue, args[2..]);
 }
 
-// `rebuild`: re-render every article page from its stored document (after a theme change).
+// `rebuild [--dry-run]`: re-render every article page from its stored document (after a theme change);
+// --dry-run renders every page and writes none.
 if (args is ["rebuild", ..])
 {
     return await OperatorCommands.RebuildAsync(args[1..]);

@@ -40,6 +40,22 @@ public sealed class CommentStore(TableServiceClient tables)
         return rows;
     }
 
+    /// <summary>
+    /// The articles that have comments with <paramref name="status"/>, from the status index (row keys end in
+    /// the article id). The index can trail the rows of record after a crash, so use it to skip reads, and
+    /// read the article's own partition for what to show.
+    /// </summary>
+    public async Task<HashSet<string>> ArticlesWithStatusAsync(string status, CancellationToken ct)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {CommentEntity.StatusPartition(status)}");
+        await foreach (var row in _comments.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey"], cancellationToken: ct))
+        {
+            ids.Add(row.RowKey[(row.RowKey.IndexOf('|', StringComparison.Ordinal) + 1)..]);
+        }
+        return ids;
+    }
+
     /// <summary>An earlier comment on the same article with the same content hash, if any.</summary>
     public async Task<CommentEntity?> FindEarlierDuplicateAsync(CommentEntity comment, CancellationToken ct)
     {

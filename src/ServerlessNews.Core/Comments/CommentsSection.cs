@@ -13,10 +13,10 @@ namespace ServerlessNews.Comments;
 public sealed class CommentsSection(
     CommentStore store, CommentFormatter formatter, IOptions<CommentOptions> options, IOptions<SiteOptions> site, TimeProvider time) : IArticlePageSection
 {
-    public async Task<Action<TemplateContext>> PrepareAsync(ArticleDocument document, PageView page, CancellationToken ct)
+    public async Task<Action<TemplateContext>> PrepareAsync(ArticleDocument document, PageView page, RenderScope scope, CancellationToken ct)
     {
         var o = options.Value;
-        var approved = await store.ListForArticleAsync(document.Article.Id, CommentStatus.Approved, ct);
+        var approved = await ApprovedAsync(document.Article.Id, scope, ct);
         var comments = new CommentsView(approved.Count, Thread(approved, o.MaxDepth));
 
         var closesAt = o.CloseAfterDays > 0 ? document.Article.PublishedAt.AddDays(o.CloseAfterDays) : (DateTimeOffset?)null;
@@ -34,6 +34,23 @@ public sealed class CommentsSection(
             context.SetValue("comments", comments);
             context.SetValue("comment_form", form);
         };
+    }
+
+    /// <summary>
+    /// Only articles with approved comments need their partition read: a new article has none, and a batch
+    /// learns which articles have any from one query of the approved status index.
+    /// </summary>
+    private async Task<List<CommentEntity>> ApprovedAsync(string articleId, RenderScope scope, CancellationToken ct)
+    {
+        if (scope.NewArticle)
+        {
+            return [];
+        }
+        if (scope.IsBatch && !(await scope.SharedAsync("commented", () => store.ArticlesWithStatusAsync(CommentStatus.Approved, ct))).Contains(articleId))
+        {
+            return [];
+        }
+        return await store.ListForArticleAsync(articleId, CommentStatus.Approved, ct);
     }
 
     /// <summary>

@@ -35,6 +35,19 @@ public sealed class ArticleEntity : ITableEntity
     public DateTimeOffset PublishedAt { get; set; }
     public DateTimeOffset? UpdatedAt { get; set; }
     public DateTimeOffset? EmbargoedUntil { get; set; }
+
+    /// <summary>
+    /// The published document, gzipped JSON (null when it would not fit a table property): a rebuild reads a
+    /// thousand articles per query instead of one blob per article. The <c>content</c> blob stays the record.
+    /// </summary>
+    public byte[]? Document { get; set; }
+
+    /// <summary>Every column but <see cref="Document"/>: what point reads need (keys are returned only when selected).</summary>
+    public static readonly IReadOnlyList<string> SummaryColumns =
+    [
+        nameof(PartitionKey), nameof(RowKey), nameof(Timestamp), nameof(Revision), nameof(State), nameof(Path), nameof(Headline), nameof(Section), nameof(Summary),
+        nameof(Authors), nameof(Tags), nameof(PublishedAt), nameof(UpdatedAt), nameof(EmbargoedUntil),
+    ];
 }
 
 /// <summary>One accepted revision and what became of it (PartitionKey = article id, RowKey = "rev-" + padded revision).</summary>

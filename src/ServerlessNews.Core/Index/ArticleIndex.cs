@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -13,8 +15,65 @@ public sealed class ArticleIndex(TableServiceClient tables, TimeProvider time)
 
     public async Task<ArticleEntity?> GetAsync(string id, CancellationToken ct)
     {
-        var response = await _table.GetEntityIfExistsAsync<ArticleEntity>(id, ArticleEntity.Row, cancellationToken: ct);
+        var response = await _table.GetEntityIfExistsAsync<ArticleEntity>(id, ArticleEntity.Row, ArticleEntity.SummaryColumns, ct);
         return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>
+    /// Every published article with its document, a thousand per query (the table is scanned: for operator
+    /// commands such as a rebuild, never for a request). The document is null when it is only in <c>content</c>.
+    /// </summary>
+    public async IAsyncEnumerable<(ArticleEntity Article, ArticleDocument? Document)> PublishedAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {ArticleEntity.Row} and State eq {ArticleStates.Published}");
+        await foreach (var row in _table.QueryAsync<ArticleEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
+        {
+            yield return (row, row.Document is { } packed ? Unpack(packed) : null);
+        }
+    }
+
+    /// <summary>The current-state row of an article as <see cref="SaveAsync"/> stores it.</summary>
+    public static ArticleEntity EntityFor(ArticleDocument document, string state) =>
+        EntityFor(document, state, state == ArticleStates.Published ? Pack(document) : null);
+
+    private static ArticleEntity EntityFor(ArticleDocument document, string state, byte[]? packed)
+    {
+        var a = document.Article;
+        return new ArticleEntity
+        {
+            PartitionKey = a.Id,
+            Revision = a.Revision,
+            State = state,
+            Path = document.Path,
+            Headline = a.Headline,
+            Section = a.Section,
+            Summary = a.Summary,
+            Authors = JsonSerializer.Serialize(a.Authors, CoreJsonContext.Default.IReadOnlyListString),
+            Tags = JsonSerializer.Serialize(a.Tags, CoreJsonContext.Default.IReadOnlyListString),
+            PublishedAt = a.PublishedAt,
+            UpdatedAt = a.UpdatedAt,
+            EmbargoedUntil = a.EmbargoedUntil,
+            Document = packed,
+        };
+    }
+
+    /// <summary>Table properties hold at most 64 KiB; a document that does not fit stays only in <c>content</c>.</summary>
+    private const int MaxPackedBytes = 60 * 1024;
+
+    private static byte[]? Pack(ArticleDocument document)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            JsonSerializer.Serialize(gzip, document, CoreJsonContext.Default.ArticleDocument);
+        }
+        return buffer.Length <= MaxPackedBytes ? buffer.ToArray() : null;
+    }
+
+    private static ArticleDocument? Unpack(byte[] packed)
+    {
+        using var gzip = new GZipStream(new MemoryStream(packed), CompressionMode.Decompress);
+        return JsonSerializer.Deserialize(gzip, CoreJsonContext.Default.ArticleDocument);
     }
 
     public async Task<string?> FindByPathAsync(string path, CancellationToken ct)
@@ -71,34 +130,31 @@ public sealed class ArticleIndex(TableServiceClient tables, TimeProvider time)
     }
 
     /// <summary>
-    /// Stores the article's current state unless a newer revision is already recorded. Optimistic
-    /// concurrency: on an ETag conflict it reads again and re-decides.
+    /// Stores the article's current state unless a newer revision is already recorded, and marks the revision
+    /// with the same state, in one transaction of the article's partition. Optimistic concurrency: on an ETag
+    /// conflict it reads again and re-decides.
     /// </summary>
+    /// <param name="readBefore">The current row as the caller read it, if it did: saves reading it again.</param>
     /// <returns>False when a newer revision won.</returns>
-    public async Task<bool> SaveAsync(ArticleDocument document, string state, CancellationToken ct)
+    public async Task<bool> SaveAsync(ArticleDocument document, string state, CancellationToken ct, CurrentRow? readBefore = null)
     {
         var a = document.Article;
+        var packed = state == ArticleStates.Published ? Pack(document) : null;
+        var known = readBefore;
         while (true)
         {
-            var current = await GetAsync(a.Id, ct);
+            var current = known is not null ? known.Entity : await GetAsync(a.Id, ct);
+            known = null;
             if (current is not null && current.Revision > a.Revision)
             {
                 return false;
             }
-            var entity = new ArticleEntity
+            var entity = EntityFor(document, state, packed);
+            var revisionRow = new TableEntity(a.Id, RevisionEntity.RowKeyFor(a.Revision))
             {
-                PartitionKey = a.Id,
-                Revision = a.Revision,
-                State = state,
-                Path = document.Path,
-                Headline = a.Headline,
-                Section = a.Section,
-                Summary = a.Summary,
-                Authors = JsonSerializer.Serialize(a.Authors, CoreJsonContext.Default.IReadOnlyListString),
-                Tags = JsonSerializer.Serialize(a.Tags, CoreJsonContext.Default.IReadOnlyListString),
-                PublishedAt = a.PublishedAt,
-                UpdatedAt = a.UpdatedAt,
-                EmbargoedUntil = a.EmbargoedUntil,
+                [nameof(RevisionEntity.Revision)] = a.Revision,
+                [nameof(RevisionEntity.State)] = state,
+                [nameof(RevisionEntity.Reason)] = null,
             };
             try
             {
@@ -107,20 +163,22 @@ public sealed class ArticleIndex(TableServiceClient tables, TimeProvider time)
                     // The path row first: if the process dies between the two writes, a retry writes both again.
                     await _table.UpsertEntityAsync(new PathEntity { PartitionKey = PathEntity.KeyFor(document.Path), ArticleId = a.Id }, TableUpdateMode.Replace, ct);
                 }
-                if (current is null)
-                {
-                    await _table.AddEntityAsync(entity, ct);
-                }
-                else
-                {
-                    await _table.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Replace, ct);
-                }
+                await _table.SubmitTransactionAsync(
+                [
+                    current is null
+                        ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+                        : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, current.ETag),
+                    new TableTransactionAction(TableTransactionActionType.UpsertMerge, revisionRow),
+                ], ct);
                 return true;
             }
-            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
             {
                 // Another revision was stored in between: decide again against it.
             }
         }
     }
 }
+
+/// <summary>An article's current row as read earlier (null when there was none).</summary>
+public sealed record CurrentRow(ArticleEntity? Entity);

@@ -100,7 +100,8 @@ public sealed class ListingIndex(TableServiceClient tables, TimeProvider time)
             .ToList();
     }
 
-    private static List<ListingEntity> RowsFor(ArticleEntity article)
+    /// <summary>The listing rows a published article has: one per listing it is in.</summary>
+    public static List<ListingEntity> RowsFor(ArticleEntity article)
     {
         var tags = JsonSerializer.Deserialize(article.Tags, CoreJsonContext.Default.IReadOnlyListString) ?? [];
         var authors = JsonSerializer.Deserialize(article.Authors, CoreJsonContext.Default.IReadOnlyListString) ?? [];
@@ -258,6 +259,32 @@ public sealed class ListingIndex(TableServiceClient tables, TimeProvider time)
         await Task.WhenAll(relatedIds.Select(id =>
             _table.UpsertEntityAsync(new TableEntity(RelatedByPartition(id), articleId), TableUpdateMode.Replace, ct)));
 
+    /// <summary>
+    /// Every recorded (related article, page) pair, for a rebuild: one query over the "relatedby|" partitions
+    /// instead of a write per pair and page when the pairs are already recorded, as they are after the first render.
+    /// </summary>
+    public async Task<RelatedPairs> RelatedPairsAsync(CancellationToken ct)
+    {
+        var pairs = new RelatedPairs();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {RelatedByPartition("")} and PartitionKey lt {"relatedby}"}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: ct))
+        {
+            pairs.Add(row.PartitionKey, row.RowKey);
+        }
+        return pairs;
+    }
+
+    /// <summary>Records only the pairs <paramref name="recorded"/> does not hold yet, and remembers them there.</summary>
+    public async Task RecordRelatedAsync(string articleId, IEnumerable<string> relatedIds, RelatedPairs recorded, CancellationToken ct)
+    {
+        var missing = relatedIds.Where(id => !recorded.Contains(RelatedByPartition(id), articleId)).ToList();
+        await RecordRelatedAsync(articleId, missing, ct);
+        foreach (var id in missing)
+        {
+            recorded.Add(RelatedByPartition(id), articleId);
+        }
+    }
+
     /// <summary>The articles whose pages showed <paramref name="articleId"/> as related when they were last rendered.</summary>
     public async Task<List<string>> RelatedByAsync(string articleId, CancellationToken ct)
     {
@@ -269,4 +296,16 @@ public sealed class ListingIndex(TableServiceClient tables, TimeProvider time)
         }
         return ids;
     }
+}
+
+/// <summary>Recorded "page shows related article" pairs, as the relatedby partitions hold them; thread-safe.</summary>
+public sealed class RelatedPairs
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _pairs = new(StringComparer.Ordinal);
+
+    public int Count => _pairs.Count;
+
+    public void Add(string partitionKey, string rowKey) => _pairs.TryAdd(partitionKey + "\n" + rowKey, 0);
+
+    public bool Contains(string partitionKey, string rowKey) => _pairs.ContainsKey(partitionKey + "\n" + rowKey);
 }

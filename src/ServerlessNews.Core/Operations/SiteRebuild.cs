@@ -1,55 +1,97 @@
 using System.Diagnostics;
-using System.Text.Json;
+using System.Threading.Channels;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
+using ServerlessNews.Articles;
+using ServerlessNews.Index;
 using ServerlessNews.Publishing;
+using ServerlessNews.Rendering;
 using ServerlessNews.Storage;
 
 namespace ServerlessNews.Operations;
 
-public sealed record RebuildProgress(int Done, int Total, int Skipped, TimeSpan Elapsed);
+/// <param name="Total">Null while the articles are still being read.</param>
+public sealed record RebuildProgress(int Done, int? Total, int Skipped, TimeSpan Elapsed);
 
 /// <summary>
-/// Re-renders every article page from its normalized document, e.g. after a theme change. Runs as an
-/// operator command, not on any request path, so listing the content container is acceptable here.
-/// Downloads, renders and uploads overlap (bounded parallelism), which also bounds memory.
+/// Re-renders every published article page, e.g. after a theme change. Runs as an operator command, not on
+/// any request path, so scanning the articles table and listing <c>$web</c> is acceptable here. Reading,
+/// rendering and uploading overlap: the articles table is read a thousand documents per query into a
+/// bounded channel (which also bounds memory) while pages are rendered and uploaded from it. All pages
+/// render in one <see cref="RenderScope"/>, so what they share is read once; the listing of <c>$web</c>
+/// spares a read before each write and skips pages that come out unchanged.
 /// </summary>
-public sealed partial class SiteRebuild(BlobServiceClient blobs, Publisher publisher, ILogger<SiteRebuild> logger)
+public sealed partial class SiteRebuild(BlobServiceClient blobs, ArticleIndex index, Publisher publisher, ILogger<SiteRebuild> logger)
 {
-    private readonly BlobContainerClient _content = blobs.GetBlobContainerClient(StorageNames.ContentContainer);
+    private readonly BlobContainerClient _web = blobs.GetBlobContainerClient(StorageNames.WebContainer);
 
-    public async Task<RebuildProgress> RebuildArticlesAsync(IProgress<RebuildProgress>? progress, int parallelism, CancellationToken ct)
+    /// <param name="dryRun">Render every page but write none: checks a theme against every article.</param>
+    public async Task<RebuildProgress> RebuildArticlesAsync(IProgress<RebuildProgress>? progress, int parallelism, CancellationToken ct, bool dryRun = false)
     {
         var watch = Stopwatch.StartNew();
-        var names = new List<string>();
-        await foreach (var blob in _content.GetBlobsAsync(cancellationToken: ct))
+        var pages = dryRun ? [] : await ListPagesAsync(ct);
+        var scope = RenderScope.ForBatch(readOnly: dryRun);
+        var articles = Channel.CreateBounded<(ArticleEntity Article, ArticleDocument? Document)>(parallelism * 4);
+        int read = 0, done = 0, skipped = 0;
+        var reading = Task.Run(async () =>
         {
-            names.Add(blob.Name);
-        }
-        int done = 0, skipped = 0;
-        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (name, token) =>
+            try
+            {
+                await foreach (var item in index.PublishedAsync(ct))
+                {
+                    await articles.Writer.WriteAsync(item, ct);
+                    Interlocked.Increment(ref read);
+                }
+                articles.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                articles.Writer.Complete(e);
+            }
+        }, ct);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct };
+        await Parallel.ForEachAsync(articles.Reader.ReadAllAsync(ct), options, async (item, token) =>
         {
-            var json = (await _content.GetBlobClient(name).DownloadContentAsync(token)).Value.Content;
-            var document = JsonSerializer.Deserialize(json, CoreJsonContext.Default.ArticleDocument);
+            // Documents too large for the table are read from content.
+            var document = item.Document ?? await publisher.LoadDocumentAsync(item.Article.PartitionKey, token);
             if (document is null || document.Path.Length == 0)
             {
                 Interlocked.Increment(ref skipped);
             }
+            else if (dryRun)
+            {
+                await publisher.RenderPageAsync(document, scope, token);
+            }
             else
             {
                 // Same revision: replaces the page, but never one a newer publish wrote meanwhile.
-                await publisher.WritePageAsync(document, token);
+                await publisher.WritePageAsync(document, scope, token, probablyNew: !pages.TryGetValue(document.PageBlobName, out var seen), lastSeen: seen);
             }
             var count = Interlocked.Increment(ref done);
-            if (count % 100 == 0 || count == names.Count)
+            if (count % 100 == 0)
             {
-                progress?.Report(new RebuildProgress(count, names.Count, Volatile.Read(ref skipped), watch.Elapsed));
+                progress?.Report(new RebuildProgress(count, reading.IsCompleted ? Volatile.Read(ref read) : null, Volatile.Read(ref skipped), watch.Elapsed));
             }
         });
-        LogRebuilt(done, skipped, watch.Elapsed.TotalSeconds);
-        return new RebuildProgress(done, names.Count, skipped, watch.Elapsed);
+        await reading;
+        var result = new RebuildProgress(done, done, skipped, watch.Elapsed);
+        progress?.Report(result);
+        LogRebuilt(done - skipped, skipped, watch.Elapsed.TotalSeconds, dryRun);
+        return result;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Rebuilt {Count} article pages ({Skipped} skipped) in {Seconds:0.0} s")]
-    private partial void LogRebuilt(int count, int skipped, double seconds);
+    /// <summary>Every blob of <c>$web</c> with its revision and ETag: a few list calls of 5,000 instead of a read per page.</summary>
+    private async Task<Dictionary<string, StoredBlob>> ListPagesAsync(CancellationToken ct)
+    {
+        var pages = new Dictionary<string, StoredBlob>(StringComparer.Ordinal);
+        await foreach (var item in _web.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, ct))
+        {
+            pages[item.Name] = StoredBlob.From(item);
+        }
+        return pages;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rebuilt {Count} article pages ({Skipped} skipped, dry run {DryRun}) in {Seconds:0.0} s")]
+    private partial void LogRebuilt(int count, int skipped, double seconds, bool dryRun);
 }

@@ -56,12 +56,12 @@ public sealed class ArticleDeleteHandler(
         {
             throw new InvalidOperationException("A kill submission must always validate: " + parsed.Errors);
         }
-        var accepted = await ingest.AcceptAsync(parsed.Submission!, raw, ".json", deliveryId, "delete " + webhookId, ct);
+        var accepted = await ingest.AcceptAsync(parsed.Submission!, raw, ".json", deliveryId, "delete " + webhookId, ct,
+            message => publisher.TryPublishNowAsync(message, parsed.Submission!, ct));
         if (accepted.Outcome == IngestOutcome.Duplicate)
         {
             return TypedResults.Ok(new AcceptedArticle(id, revision, "duplicate", statusUrl));
         }
-        await publisher.TryPublishNowAsync(accepted.Message, parsed.Submission!, ct);
         return TypedResults.Accepted(statusUrl, new AcceptedArticle(id, revision, "accepted", statusUrl));
     });
 }

@@ -36,34 +36,60 @@ public sealed partial class ArticleIngest(
     public async Task<bool> IsKnownDeliveryAsync(string deliveryId, CancellationToken ct) =>
         (await _deliveries.GetEntityIfExistsAsync<TableEntity>(DeliveryKey(deliveryId), "", ["PartitionKey"], ct)).HasValue;
 
+    /// <param name="publishNow">
+    /// Publishing in the delivering request: it starts once the submission is stored and runs while the
+    /// message is being queued, so the page goes live without waiting for the queue round trips. The
+    /// answer still waits for the message, which stays the guarantee.
+    /// </param>
     public async Task<IngestResult> AcceptAsync(
-        ArticleSubmission submission, ReadOnlyMemory<byte> raw, string extension, string deliveryId, string source, CancellationToken ct)
+        ArticleSubmission submission, ReadOnlyMemory<byte> raw, string extension, string deliveryId, string source, CancellationToken ct,
+        Func<PublishMessage, Task>? publishNow = null)
     {
         var key = DeliveryKey(deliveryId);
         var blobName = $"{submission.Id}/{submission.Revision:D19}-{key[..16]}{extension}";
-        // Independent and idempotent; both must be stored before the message that refers to them is sent.
+        var message = new PublishMessage(submission.Id, submission.Revision, blobName);
+        // Independent and idempotent (a known delivery stores nothing new); both must be stored before the
+        // message that refers to them is sent.
+        var known = IsKnownDeliveryAsync(deliveryId, ct);
         await Task.WhenAll(
+            known,
             StoreOnceAsync(blobName, raw, extension, deliveryId, source, ct),
             index.RecordAcceptedAsync(submission, blobName, source, ct));
-        var message = new PublishMessage(submission.Id, submission.Revision, blobName);
+        if (await known)
+        {
+            return new(IngestOutcome.Duplicate, message);
+        }
+        var publishing = publishNow?.Invoke(message) ?? Task.CompletedTask;
+        var queueing = QueueOnceAsync(message, key, deliveryId, ct);
+        await Task.WhenAll(publishing, queueing);
+        if (await queueing)
+        {
+            LogAccepted(submission.Id, submission.Revision, source);
+            return new(IngestOutcome.Accepted, message);
+        }
+        return new(IngestOutcome.Duplicate, message);
+    }
+
+    /// <returns>False when a concurrent delivery of the same id recorded itself first.</returns>
+    private async Task<bool> QueueOnceAsync(PublishMessage message, string key, string deliveryId, CancellationToken ct)
+    {
         await _publish.SendMessageAsync(JsonSerializer.Serialize(message, CoreJsonContext.Default.PublishMessage), ct);
         try
         {
             await _deliveries.AddEntityAsync(new TableEntity(key, "")
             {
                 ["DeliveryId"] = deliveryId.Length > 200 ? deliveryId[..200] : deliveryId,
-                ["ArticleId"] = submission.Id,
-                ["Revision"] = submission.Revision,
-                ["Submission"] = blobName,
+                ["ArticleId"] = message.ArticleId,
+                ["Revision"] = message.Revision,
+                ["Submission"] = message.Submission,
             }, ct);
+            return true;
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
             // A concurrent delivery of the same id got here first; the publisher treats the extra message as a no-op.
-            return new(IngestOutcome.Duplicate, message);
+            return false;
         }
-        LogAccepted(submission.Id, submission.Revision, source);
-        return new(IngestOutcome.Accepted, message);
     }
 
     private async Task StoreOnceAsync(string blobName, ReadOnlyMemory<byte> raw, string extension, string deliveryId, string source, CancellationToken ct)

@@ -43,14 +43,12 @@ public sealed class ArticleWebhookHandler(
         var submission = parsed.Submission!;
         var statusUrl = $"/api/articles/{submission.Id}";
         var deliveryId = "webhook:" + id;
-        var accepted = await ingest.IsKnownDeliveryAsync(deliveryId, ct)
-            ? null
-            : await ingest.AcceptAsync(submission, body, ".json", deliveryId, "webhook " + id, ct);
-        if (accepted is not { Outcome: IngestOutcome.Accepted })
+        var accepted = await ingest.AcceptAsync(submission, body, ".json", deliveryId, "webhook " + id, ct,
+            message => publisher.TryPublishNowAsync(message, submission, ct));
+        if (accepted.Outcome == IngestOutcome.Duplicate)
         {
             return TypedResults.Ok(new AcceptedArticle(submission.Id, submission.Revision, "duplicate", statusUrl));
         }
-        await publisher.TryPublishNowAsync(accepted.Message, submission, ct);
         return TypedResults.Accepted(statusUrl, new AcceptedArticle(submission.Id, submission.Revision, "accepted", statusUrl));
     });
 

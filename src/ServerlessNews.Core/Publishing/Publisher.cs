@@ -96,7 +96,10 @@ public sealed partial class Publisher(
         if (current is not null && current.Revision == message.Revision && current.State is ArticleStates.Published or ArticleStates.Killed)
         {
             // A re-delivery of work already done; what followed it may have been cut short.
-            await NotifyAsync(current, ct);
+            if (notifyObservers)
+            {
+                await NotifyAsync(current, ct);
+            }
             return;
         }
 
@@ -111,7 +114,7 @@ public sealed partial class Publisher(
                 await KillAsync(document, current, notifyObservers, ct);
                 break;
             default:
-                await WriteAsync(document, ct, notifyObservers);
+                await WriteAsync(document, ct, notifyObservers, new CurrentRow(current));
                 break;
         }
     }
@@ -124,21 +127,24 @@ public sealed partial class Publisher(
     }
 
     /// <summary>Renders and writes one article's page from its normalized document.</summary>
-    public async Task WriteAsync(ArticleDocument document, CancellationToken ct, bool notifyObservers = true)
+    /// <param name="readBefore">The article's current row as just read, if it was: spares reading it again.</param>
+    public async Task WriteAsync(ArticleDocument document, CancellationToken ct, bool notifyObservers = true, CurrentRow? readBefore = null)
     {
         var a = document.Article;
+        // Never published: its blobs almost surely do not exist yet, and nothing can refer to it.
+        var firstPublication = readBefore is { Entity: null };
         var json = JsonSerializer.SerializeToUtf8Bytes(document, CoreJsonContext.Default.ArticleDocument);
         // The two outputs are independent and each guarded by its own revision check: write them together.
-        var contentWrite = RevisionGuard.UploadUnlessNewerAsync(_content.GetBlobClient(ContentBlobName(a.Id)), new BinaryData(json), "application/json", a.Revision, ct);
-        var pageWrite = WritePageAsync(document, ct);
+        var contentWrite = RevisionGuard.UploadUnlessNewerAsync(_content.GetBlobClient(ContentBlobName(a.Id)), new BinaryData(json), "application/json",
+            a.Revision, ct, probablyNew: firstPublication);
+        var pageWrite = WritePageAsync(document, RenderScope.ForOnePage(newArticle: firstPublication), ct, probablyNew: firstPublication);
         await Task.WhenAll(contentWrite, pageWrite);
         var written = await pageWrite;
-        if (!written || !await index.SaveAsync(document, ArticleStates.Published, ct))
+        if (!written || !await index.SaveAsync(document, ArticleStates.Published, ct, readBefore))
         {
             await index.SetRevisionStateAsync(a.Id, a.Revision, ArticleStates.Superseded, "A newer revision was published meanwhile.", ct);
             return;
         }
-        await index.SetRevisionStateAsync(a.Id, a.Revision, ArticleStates.Published, null, ct);
         LogPublished(a.Id, a.Revision, document.Path);
         if (notifyObservers)
         {
@@ -157,6 +163,18 @@ public sealed partial class Publisher(
         {
             return false;
         }
+        if (await LoadDocumentAsync(articleId, ct) is not { } document)
+        {
+            return false;
+        }
+        var written = await WritePageAsync(document, ct);
+        LogRerendered(articleId, document.Article.Revision, written);
+        return written;
+    }
+
+    /// <summary>An article's normalized document from <c>content</c>; null when there is none.</summary>
+    public async Task<ArticleDocument?> LoadDocumentAsync(string articleId, CancellationToken ct)
+    {
         BinaryData json;
         try
         {
@@ -164,23 +182,31 @@ public sealed partial class Publisher(
         }
         catch (Azure.RequestFailedException e) when (e.Status == 404)
         {
-            return false;
+            return null;
         }
-        var document = JsonSerializer.Deserialize(json.ToMemory().Span, CoreJsonContext.Default.ArticleDocument)
+        return JsonSerializer.Deserialize(json.ToMemory().Span, CoreJsonContext.Default.ArticleDocument)
             ?? throw new InvalidOperationException($"Empty content document for {articleId}.");
-        var written = await WritePageAsync(document, ct);
-        LogRerendered(articleId, document.Article.Revision, written);
-        return written;
     }
 
     /// <summary>Renders one article page and writes it to <c>$web</c> unless a newer revision is there.</summary>
     /// <returns>False when a newer revision's page was kept.</returns>
-    public async Task<bool> WritePageAsync(ArticleDocument document, CancellationToken ct)
+    public Task<bool> WritePageAsync(ArticleDocument document, CancellationToken ct) =>
+        WritePageAsync(document, RenderScope.ForOnePage(), ct);
+
+    /// <inheritdoc cref="WritePageAsync(ArticleDocument, CancellationToken)"/>
+    /// <summary>Renders one article page without writing it (a rebuild's dry run).</summary>
+    public Task<string> RenderPageAsync(ArticleDocument document, RenderScope scope, CancellationToken ct) =>
+        renderer.RenderArticleAsync(document, scope, ct);
+
+    /// <param name="lastSeen">The page as a listing of <c>$web</c> showed it (a rebuild), if known.</param>
+    public async Task<bool> WritePageAsync(ArticleDocument document, RenderScope scope, CancellationToken ct, bool probablyNew = false, StoredBlob? lastSeen = null)
     {
-        var html = await renderer.RenderArticleAsync(document, ct);
+        var html = await renderer.RenderArticleAsync(document, scope, ct);
         return await RevisionGuard.UploadUnlessNewerAsync(_web.GetBlobClient(document.PageBlobName), BinaryData.FromString(html),
-            "text/html; charset=utf-8", document.Article.Revision, ct, PageCacheControl);
+            PageContentType, document.Article.Revision, ct, PageCacheControl, lastSeen, probablyNew);
     }
+
+    public const string PageContentType = "text/html; charset=utf-8";
 
     private async Task NotifyAsync(ArticleEntity? article, CancellationToken ct)
     {
@@ -203,12 +229,15 @@ public sealed partial class Publisher(
             Article = a with { Headline = current?.Headline ?? "", Section = current?.Section ?? "" },
             Path = current?.Path ?? "",
         };
-        var saved = await index.SaveAsync(killed, ArticleStates.Killed, ct);
+        var saved = await index.SaveAsync(killed, ArticleStates.Killed, ct, new CurrentRow(current));
         if (saved && killed.Path.Length > 0)
         {
             await _web.GetBlobClient(killed.PageBlobName).DeleteIfExistsAsync(cancellationToken: ct);
         }
-        await index.SetRevisionStateAsync(a.Id, a.Revision, ArticleStates.Killed, null, ct);
+        if (!saved)
+        {
+            await index.SetRevisionStateAsync(a.Id, a.Revision, ArticleStates.Killed, null, ct);
+        }
         LogKilled(a.Id, a.Revision);
         if (saved && notifyObservers)
         {

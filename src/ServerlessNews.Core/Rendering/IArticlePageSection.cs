@@ -12,7 +12,8 @@ public interface IArticlePageSection
     /// <summary>
     /// Reads what the section shows and returns how to apply it. The sections of one page read concurrently
     /// (their Table Storage round trips overlap), so reading must not touch the template context; the
-    /// returned actions then run one after another, in registration order.
+    /// returned actions then run one after another, in registration order. Reads that many pages share go
+    /// through <paramref name="scope"/>, which makes them once per batch of pages.
     /// </summary>
-    Task<Action<TemplateContext>> PrepareAsync(ArticleDocument document, PageView page, CancellationToken ct);
+    Task<Action<TemplateContext>> PrepareAsync(ArticleDocument document, PageView page, RenderScope scope, CancellationToken ct);
 }

@@ -41,7 +41,10 @@ public sealed class PageRenderer(
 
     public SiteView SiteView => new(Site.Name, Site.BaseUrl.TrimEnd('/'), Site.Language);
 
-    public async Task<string> RenderArticleAsync(ArticleDocument document, CancellationToken ct)
+    public Task<string> RenderArticleAsync(ArticleDocument document, CancellationToken ct) =>
+        RenderArticleAsync(document, RenderScope.ForOnePage(), ct);
+
+    public async Task<string> RenderArticleAsync(ArticleDocument document, RenderScope scope, CancellationToken ct)
     {
         var article = ToView(document);
         var page = new PageView(
@@ -50,7 +53,7 @@ public sealed class PageRenderer(
             CanonicalUrl: article.CanonicalUrl,
             Meta: ArticleMeta(document.Article, article),
             JsonLd: NewsArticleJsonLd(document.Article, article));
-        var applies = await Task.WhenAll(_sections.Select(section => section.PrepareAsync(document, page, ct)));
+        var applies = await Task.WhenAll(_sections.Select(section => section.PrepareAsync(document, page, scope, ct)));
         var context = NewContext(page);
         context.SetValue("article", article);
         foreach (var apply in applies)

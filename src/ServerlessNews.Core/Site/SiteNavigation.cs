@@ -11,9 +11,11 @@ public sealed class SiteNavigation(ListingIndex listings, IOptions<SiteOptions> 
 {
     private SiteOptions Site => site.Value;
 
-    public async Task<PageView> DecorateAsync(PageView page, ListingRef? section, CancellationToken ct)
+    public async Task<PageView> DecorateAsync(PageView page, ListingRef? section, CancellationToken ct, RenderScope? scope = null)
     {
-        var sections = await listings.SectionsAsync(ct);
+        var sections = scope is { IsBatch: true }
+            ? [.. await scope.SharedAsync("sections", () => listings.SectionsAsync(ct))] // a copy: this page may add its own
+            : await listings.SectionsAsync(ct);
         var feeds = new List<FeedLinkView>
         {
             new(FeedWriter.RssType, $"{Site.Name} (RSS)", Site.AbsoluteUrl(FeedWriter.RssPath(ListingRef.Home))),
@@ -41,9 +43,9 @@ public sealed class SiteNavigation(ListingIndex listings, IOptions<SiteOptions> 
 /// <summary>Gives article pages the same navigation and feed links as every other page.</summary>
 public sealed class SectionNavigationSection(SiteNavigation navigation) : IArticlePageSection
 {
-    public async Task<Action<TemplateContext>> PrepareAsync(ArticleDocument document, PageView page, CancellationToken ct)
+    public async Task<Action<TemplateContext>> PrepareAsync(ArticleDocument document, PageView page, RenderScope scope, CancellationToken ct)
     {
-        var decorated = await navigation.DecorateAsync(page, ListingRef.Section(document.Article.Section), ct);
+        var decorated = await navigation.DecorateAsync(page, ListingRef.Section(document.Article.Section), ct, scope);
         return context => context.SetValue("page", decorated);
     }
 }
@@ -58,19 +60,30 @@ public sealed class RelatedArticlesSection(ListingIndex listings, IOptions<Refre
     /// <summary>Enough tags for relevance without one page reading many partitions.</summary>
     private const int MaxTags = 5;
 
-    public async Task<Action<TemplateContext>> PrepareAsync(ArticleDocument document, PageView page, CancellationToken ct)
+    public async Task<Action<TemplateContext>> PrepareAsync(ArticleDocument document, PageView page, RenderScope scope, CancellationToken ct)
     {
         var a = document.Article;
         var count = options.Value.RelatedCount;
         var keys = new[] { ListingRef.Section(a.Section).Key }.Concat(a.Tags.Take(MaxTags).Select(t => ListingRef.Tag(t).Key)).Distinct();
-        var candidates = await Task.WhenAll(keys.Select(k => listings.TopAsync(k, count + 1, ct)));
+        var candidates = await Task.WhenAll(keys.Select(k => scope.IsBatch
+            ? scope.SharedAsync("top|" + k, () => listings.TopAsync(k, count + 1, ct))
+            : listings.TopAsync(k, count + 1, ct)));
         var related = candidates.SelectMany(rows => rows)
             .Where(r => r.ArticleId != a.Id)
             .OrderBy(r => r.RowKey, StringComparer.Ordinal)
             .DistinctBy(r => r.ArticleId)
             .Take(count)
             .ToList();
-        await listings.RecordRelatedAsync(a.Id, related.Select(r => r.ArticleId), ct);
+        // Recorded before the page is written, so that a kill always finds every page that shows the article.
+        var relatedIds = related.Select(r => r.ArticleId);
+        if (scope is { ReadOnly: false, IsBatch: true })
+        {
+            await listings.RecordRelatedAsync(a.Id, relatedIds, await scope.SharedAsync("relatedby", () => listings.RelatedPairsAsync(ct)), ct);
+        }
+        else if (!scope.ReadOnly)
+        {
+            await listings.RecordRelatedAsync(a.Id, relatedIds, ct);
+        }
         var items = related.Select(SitePages.ToItem).ToArray();
         return context => context.SetValue("related", items);
     }

@@ -14,63 +14,102 @@ public static class RevisionGuard
 {
     public const string RevisionMetadataKey = "revision";
 
+    /// <param name="lastSeen">The blob as a listing just showed it: spares reading it first.</param>
+    /// <param name="probablyNew">
+    /// The blob most likely does not exist yet (a first publication): try to create it outright, one round
+    /// trip instead of two, and fall back to the read-then-write when it does exist.
+    /// </param>
     /// <returns>False when the blob already holds a newer revision; nothing was written.</returns>
     public static async Task<bool> UploadUnlessNewerAsync(
-        BlobClient blob, BinaryData content, string contentType, long revision, CancellationToken ct, string? cacheControl = null)
+        BlobClient blob, BinaryData content, string contentType, long revision, CancellationToken ct, string? cacheControl = null,
+        StoredBlob? lastSeen = null, bool probablyNew = false)
     {
+        var guess = probablyNew || lastSeen is not null;
         while (true)
         {
-            BlobProperties? existing = null;
-            try
-            {
-                existing = (await blob.GetPropertiesAsync(cancellationToken: ct)).Value;
-            }
-            catch (RequestFailedException e) when (e.Status == 404)
-            {
-            }
-            if (existing is not null && StoredRevision(existing) > revision)
+            var existing = guess ? lastSeen : await ReadAsync(blob, ct);
+            guess = false;
+            if (existing is not null && existing.Revision > revision)
             {
                 return false;
             }
-            if (existing is not null && IsSame(existing, content, contentType, revision, cacheControl))
+            if (existing is not null && existing.IsSame(content, contentType, revision, cacheControl))
             {
                 // Several writers that race with the same result (e.g. moderators approving one comment at once)
                 // write it once: the same bytes again would only change the ETag and purge caches for nothing.
                 return true;
             }
-            var options = new BlobUploadOptions
+            var conditions = existing is null
+                ? new BlobRequestConditions { IfNoneMatch = ETag.All }
+                : new BlobRequestConditions { IfMatch = existing.ETag };
+            if (await TryUploadAsync(blob, content, contentType, revision, conditions, cacheControl, ct))
             {
-                HttpHeaders = new BlobHttpHeaders { ContentType = contentType, CacheControl = cacheControl },
-                Metadata = new Dictionary<string, string> { [RevisionMetadataKey] = revision.ToString(CultureInfo.InvariantCulture) },
-                Conditions = existing is null
-                    ? new BlobRequestConditions { IfNoneMatch = ETag.All }
-                    : new BlobRequestConditions { IfMatch = existing.ETag },
-            };
-            try
-            {
-                await blob.UploadAsync(content, options, ct);
                 return true;
             }
-            catch (RequestFailedException e) when (e.Status is 409 or 412)
-            {
-                // Someone wrote in between: look again.
-            }
+            // Someone wrote in between (or the guess was wrong): look again.
         }
     }
 
-    private static bool IsSame(BlobProperties existing, BinaryData content, string contentType, long revision, string? cacheControl) =>
-        StoredRevision(existing) == revision &&
-        existing.ContentLength == content.ToMemory().Length &&
-        string.Equals(existing.ContentType, contentType, StringComparison.Ordinal) &&
-        string.Equals(existing.CacheControl ?? "", cacheControl ?? "", StringComparison.Ordinal) &&
-        existing.ContentHash is { Length: 16 } stored &&
-#pragma warning disable CA5351 // the blob service's Content-MD5: an equality check, not security
-        stored.AsSpan().SequenceEqual(MD5.HashData(content.ToMemory().Span));
-#pragma warning restore CA5351
+    private static async Task<StoredBlob?> ReadAsync(BlobClient blob, CancellationToken ct)
+    {
+        try
+        {
+            return StoredBlob.From((await blob.GetPropertiesAsync(cancellationToken: ct)).Value);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
 
-    public static long StoredRevision(BlobProperties properties) =>
-        properties.Metadata.TryGetValue(RevisionMetadataKey, out var text) &&
+    /// <returns>False when the condition failed: the blob exists, or changed since it was read.</returns>
+    public static async Task<bool> TryUploadAsync(
+        BlobClient blob, BinaryData content, string contentType, long revision, BlobRequestConditions conditions, string? cacheControl, CancellationToken ct)
+    {
+        var options = new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = contentType, CacheControl = cacheControl },
+            Metadata = new Dictionary<string, string> { [RevisionMetadataKey] = revision.ToString(CultureInfo.InvariantCulture) },
+            Conditions = conditions,
+        };
+        try
+        {
+            await blob.UploadAsync(content, options, ct);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
+    public static long StoredRevision(BlobProperties properties) => StoredRevision(properties.Metadata);
+
+    public static long StoredRevision(IDictionary<string, string> metadata) =>
+        metadata.TryGetValue(RevisionMetadataKey, out var text) &&
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var revision)
             ? revision
             : long.MinValue;
+}
+
+/// <summary>What the revision guard needs to know of a stored blob, from its properties or from a listing.</summary>
+public sealed record StoredBlob(ETag ETag, long Revision, long Length, byte[]? ContentHash, string? ContentType, string? CacheControl)
+{
+    public static StoredBlob From(BlobProperties p) =>
+        new(p.ETag, RevisionGuard.StoredRevision(p), p.ContentLength, p.ContentHash, p.ContentType, p.CacheControl);
+
+    /// <summary>From a listing made with <see cref="BlobTraits.Metadata"/>.</summary>
+    public static StoredBlob From(BlobItem item) =>
+        new(item.Properties.ETag ?? default, RevisionGuard.StoredRevision(item.Metadata), item.Properties.ContentLength ?? -1,
+            item.Properties.ContentHash, item.Properties.ContentType, item.Properties.CacheControl);
+
+    public bool IsSame(BinaryData content, string contentType, long revision, string? cacheControl) =>
+        Revision == revision &&
+        Length == content.ToMemory().Length &&
+        string.Equals(ContentType, contentType, StringComparison.Ordinal) &&
+        string.Equals(CacheControl ?? "", cacheControl ?? "", StringComparison.Ordinal) &&
+        ContentHash is { Length: 16 } stored &&
+#pragma warning disable CA5351 // the blob service's Content-MD5: an equality check, not security
+        stored.AsSpan().SequenceEqual(MD5.HashData(content.ToMemory().Span));
+#pragma warning restore CA5351
 }

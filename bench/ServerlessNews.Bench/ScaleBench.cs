@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection;
+using ServerlessNews.DevServer;
+using ServerlessNews.Index;
+using ServerlessNews.Publishing;
+using ServerlessNews.Rendering;
+using ServerlessNews.Storage;
+
+namespace ServerlessNews.Bench;
+
+/// <summary>
+/// Whether the cost of a publish depends on the size of the site (100 against 10,000 articles indexed), and a
+/// full rebuild of 10,000 article pages by the operator command (a separate process, as an operator runs it)
+/// against the slower of its two halves measured alone: rendering every page without writing (the command's
+/// dry run) and uploading as many pages of the same size. Its peak memory is read from the kernel.
+/// </summary>
+public static partial class ScaleBench
+{
+    private const int Small = 100;
+    private const int Large = 10_000;
+    private const int Parallelism = 16;
+    private const double MemoryLimitMb = 512;
+
+    public static async Task<IReadOnlyList<BenchResult>> RunAsync(AzuriteProcess azurite, IServiceProvider services, bool quick)
+    {
+        var runs = quick ? 15 : 60;
+        var seeder = new SiteSeeder(services);
+        var web = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(StorageNames.WebContainer);
+
+        await seeder.SeedAsync(0, Small);
+        List<double> small, large;
+        await using (var app = await PublishLatencyBench.StartDevServerAsync(azurite))
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            for (var i = 0; i < 5; i++)
+            {
+                await PublishLatencyBench.PublishOnceAsync(client, web, $"scale-warm-up-{i}");
+            }
+            small = await PublishLatencyBench.PublishSeriesAsync(client, web, "scale-small", runs);
+            var seeding = Stopwatch.StartNew();
+            await seeder.SeedAsync(Small, Large);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Seeded {Large:N0} articles in {seeding.Elapsed.TotalSeconds:0.0} s"));
+            large = await PublishLatencyBench.PublishSeriesAsync(client, web, "scale-large", runs);
+            await app.StopAsync();
+        }
+
+        // The seeded articles have no pages yet: the first rebuild renders them all and records related articles.
+        var first = await RebuildCommandAsync(azurite, dryRun: false);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"First rebuild (every page new): {first.Pages:N0} pages in {first.Seconds:0.00} s"));
+
+        var renderOnly = await RebuildCommandAsync(azurite, dryRun: true);
+        var uploadOnly = await UploadOnlyAsync(web, services);
+        // Every page now differs from what is stored, as after a theme change.
+        var rebuild = await RebuildCommandAsync(azurite, dryRun: false);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Rebuild: {rebuild.Pages:N0} pages in {rebuild.Seconds:0.00} s, peak {rebuild.PeakMb:0} MB; render only {renderOnly.Seconds:0.00} s; upload only {uploadOnly:0.00} s"));
+
+        var halves = Math.Max(renderOnly.Seconds, uploadOnly);
+        return
+        [
+            new("Scale: publish to live p50, 10,000 articles indexed", BenchResult.Percentile(large, 0.5), BenchResult.Percentile(small, 0.5), "ms", "100 indexed", 1.1),
+            new($"Scale: full rebuild of {rebuild.Pages:N0} article pages", rebuild.Seconds, halves, "s",
+                renderOnly.Seconds >= uploadOnly ? "render only (dry run)" : "upload only", 1.1),
+            new("Scale: full rebuild, peak memory (RSS)", rebuild.PeakMb, MemoryLimitMb, "MB", "limit", 1.0),
+        ];
+    }
+
+    private sealed record CommandRun(int Pages, double Seconds, double PeakMb);
+
+    /// <summary>Runs <c>ServerlessNews.DevServer rebuild</c> and reads its own timing and the kernel's peak RSS of the process.</summary>
+    private static async Task<CommandRun> RebuildCommandAsync(AzuriteProcess azurite, bool dryRun)
+    {
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "ServerlessNews.DevServer"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add("rebuild");
+        if (dryRun)
+        {
+            start.ArgumentList.Add("--dry-run");
+        }
+        start.Environment["AzureWebJobsStorage"] = azurite.ConnectionString;
+        start.Environment["Site__BaseUrl"] = "https://news.example.test";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("The rebuild command did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        double peakKb = 0;
+        while (!process.HasExited)
+        {
+            peakKb = Math.Max(peakKb, PeakRssKb(process.Id));
+            await Task.Delay(50);
+        }
+        await process.WaitForExitAsync();
+        var text = await output;
+        if (process.ExitCode != 0 || DoneLine().Match(text) is not { Success: true } done)
+        {
+            throw new InvalidOperationException($"rebuild failed ({process.ExitCode}): {text}\n{await errors}");
+        }
+        return new(int.Parse(done.Groups[1].Value, CultureInfo.InvariantCulture),
+            double.Parse(done.Groups[2].Value.Replace(',', '.'), CultureInfo.InvariantCulture), peakKb / 1024);
+    }
+
+    /// <summary>VmHWM: the most resident memory the process has had so far.</summary>
+    private static double PeakRssKb(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0; // exited between the check and the read
+        }
+    }
+
+    [GeneratedRegex(@"(?:Rebuilt|Rendered) (\d+) article pages in ([0-9.,]+) s")]
+    private static partial Regex DoneLine();
+
+    /// <summary>The upload half alone: a page of the same size to every article's page name, with the command's parallelism.</summary>
+    private static async Task<double> UploadOnlyAsync(BlobContainerClient web, IServiceProvider services)
+    {
+        var renderer = services.GetRequiredService<PageRenderer>();
+        var names = Enumerable.Range(0, Large).Select(i => SampleArticles.Document(i).PageBlobName).ToList();
+        var html = await renderer.RenderArticleAsync(SampleArticles.Document(Large / 2), RenderScope.ForBatch(readOnly: true), CancellationToken.None);
+        var page = BinaryData.FromString(html + "<!-- upload only -->");
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (name, ct) =>
+            await web.GetBlobClient(name).UploadAsync(page, new Azure.Storage.Blobs.Models.BlobUploadOptions
+            {
+                HttpHeaders = new Azure.Storage.Blobs.Models.BlobHttpHeaders { ContentType = Publisher.PageContentType, CacheControl = Publisher.PageCacheControl },
+            }, ct));
+        return watch.Elapsed.TotalSeconds;
+    }
+}
+
+/// <summary>
+/// Fills the index as publishing would have, without rendering: the articles table (with the documents a
+/// rebuild reads), the content documents and every listing row, written in transactions of one partition.
+/// </summary>
+public sealed class SiteSeeder(IServiceProvider services)
+{
+    private readonly ArticleIndex _index = services.GetRequiredService<ArticleIndex>();
+    private readonly TableServiceClient _tables = services.GetRequiredService<TableServiceClient>();
+    private readonly BlobContainerClient _content = services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(StorageNames.ContentContainer);
+
+    public async Task SeedAsync(int from, int to)
+    {
+        var listings = _tables.GetTableClient(StorageNames.ListingsTable);
+        var entities = new ArticleEntity[to - from];
+        await Parallel.ForEachAsync(Enumerable.Range(from, to - from), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+        {
+            var document = SampleArticles.Document(i);
+            await _content.GetBlobClient(Publisher.ContentBlobName(document.Article.Id))
+                .UploadAsync(new BinaryData(JsonSerializer.SerializeToUtf8Bytes(document, CoreJsonContext.Default.ArticleDocument)), overwrite: true, ct);
+            await _index.SaveAsync(document, ArticleStates.Published, ct, new CurrentRow(null));
+            var entity = ArticleIndex.EntityFor(document, ArticleStates.Published);
+            entities[i - from] = entity;
+            var rows = ListingIndex.RowsFor(entity);
+            await listings.UpsertEntityAsync(new ListingMembershipEntity
+            {
+                PartitionKey = ListingMembershipEntity.KeyFor(entity.PartitionKey),
+                Revision = entity.Revision,
+                Rows = JsonSerializer.Serialize(rows.Select(r => r.PartitionKey + "\n" + r.RowKey).Order(StringComparer.Ordinal).ToList(),
+                    CoreJsonContext.Default.IReadOnlyListString),
+            }, TableUpdateMode.Replace, ct);
+        });
+        var rows = entities.SelectMany(ListingIndex.RowsFor).ToList();
+        var batches = rows.GroupBy(r => r.PartitionKey).SelectMany(partition => partition.Chunk(100));
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (batch, ct) =>
+            await listings.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)), ct));
+        foreach (var (key, month) in rows.Select(r => (r.PartitionKey, Months.Of(r.PublishedAt))).Distinct())
+        {
+            await listings.UpsertEntityAsync(new TableEntity(ListingIndex.MonthsPartition(key), month), TableUpdateMode.Merge);
+        }
+        foreach (var section in entities.Select(e => e.Section).Distinct())
+        {
+            await listings.UpsertEntityAsync(new TableEntity(ListingIndex.SectionsPartition, ListingRef.Section(section).Slug) { ["Name"] = section }, TableUpdateMode.Replace);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+
+namespace ServerlessNews.Rendering;
+
+/// <summary>
+/// What the pages rendered together share. A publish renders its one page in a scope of its own, so no
+/// page ever shows data read before its own render started; a rebuild renders every page in one scope, so
+/// reads that thousands of pages share (the section list, the newest articles of a section or a tag) are
+/// made once instead of once per page.
+/// </summary>
+public sealed class RenderScope
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _shared = new(StringComparer.Ordinal);
+
+    private RenderScope(bool isBatch, bool newArticle, bool readOnly)
+    {
+        IsBatch = isBatch;
+        NewArticle = newArticle;
+        ReadOnly = readOnly;
+    }
+
+    /// <summary>For one page. <paramref name="newArticle"/>: never published before, so it has no comments yet.</summary>
+    public static RenderScope ForOnePage(bool newArticle = false) => new(isBatch: false, newArticle, readOnly: false);
+
+    /// <summary>For many pages rendered from the same state of the site (a rebuild).</summary>
+    /// <param name="readOnly">The pages will not be written (a dry run): sections must record nothing either.</param>
+    public static RenderScope ForBatch(bool readOnly = false) => new(isBatch: true, newArticle: false, readOnly);
+
+    public bool IsBatch { get; }
+
+    /// <summary>Nothing rendered in this scope is written, so nothing about it may be recorded.</summary>
+    public bool ReadOnly { get; }
+
+    /// <summary>
+    /// The article has never been published: nothing can refer to it yet (comments are only taken on
+    /// published articles), so sections may skip reads that could only come back empty.
+    /// </summary>
+    public bool NewArticle { get; }
+
+    /// <summary>
+    /// Reads <paramref name="key"/> once per scope; concurrent callers share one read. A failed read is
+    /// forgotten, so the next page tries again instead of failing the rest of a batch.
+    /// </summary>
+    public async Task<T> SharedAsync<T>(string key, Func<Task<T>> read) where T : class
+    {
+        var entry = _shared.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => await read()));
+        try
+        {
+            return (T)await entry.Value;
+        }
+        catch
+        {
+            _shared.TryRemove(new KeyValuePair<string, Lazy<Task<object>>>(key, entry));
+            throw;
+        }
+    }
+}
