@@ -4,11 +4,11 @@ using System.Text;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Builder;
 using ServerlessNews.Articles;
 using ServerlessNews.DevServer;
 using ServerlessNews.Storage;
 using ServerlessNews.Webhooks;
-using Microsoft.AspNetCore.Builder;
 
 namespace ServerlessNews.Bench;
 
