@@ -76,10 +76,15 @@ public sealed class BodyRendererTests
     [InlineData("[x](//evil.test/path)")]
     [InlineData("a &lt;script&gt; <b onclick=x>b</b>")]
     [InlineData("<div><script>alert(1)</script></div>")]
+    [InlineData("[x](https://example.test/){onclick=\"alert(1)\"}")]
+    [InlineData("## Heading {onclick=alert(1) .theme-class #main}")]
+    [InlineData("Text {onmouseover=alert(1)}\n\n![x](https://www.youtube.com/watch?v=dQw4w9WgXcQ)")]
     public void Markdown_link_targets_and_raw_html_never_carry_script(string markdown)
     {
         var body = Render(BodyFormat.Markdown, markdown);
-        Assert.Null(body.QuerySelector("script, [onclick]"));
+        // Also no attribute syntax and no embeds: without raw HTML the sanitizer does not run, so the
+        // Markdown extensions themselves must not produce what it would remove.
+        Assert.Null(body.QuerySelector("script, iframe, [onclick], [onmouseover], [class='theme-class'], #main"));
         Assert.DoesNotContain(body.QuerySelectorAll("a[href], img[src]"), e =>
             (e.GetAttribute("href") ?? e.GetAttribute("src") ?? "").Split(':')[0] is "javascript" or "data");
     }
@@ -91,5 +96,14 @@ public sealed class BodyRendererTests
         Assert.Equal("https://example.test/a?b=1&c=2", body.QuerySelector("a")!.GetAttribute("href"));
         Assert.Equal("code <b>", body.QuerySelector("code")!.TextContent);
         Assert.Equal(2, body.QuerySelectorAll("li").Length);
+    }
+
+    [Fact]
+    public void Markdown_tables_footnotes_and_strikethrough_render()
+    {
+        var body = Render(BodyFormat.Markdown, "| Party | Seats |\n|---|--:|\n| Blue | 41 |\n\nA claim[^1] ~~withdrawn~~.\n\n[^1]: The source.");
+        Assert.Equal("41", body.QuerySelector("table td:last-child")!.TextContent);
+        Assert.NotNull(body.QuerySelector("del"));
+        Assert.Contains("The source.", body.QuerySelector(".footnotes")!.TextContent, StringComparison.Ordinal);
     }
 }
