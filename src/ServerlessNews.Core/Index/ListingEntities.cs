@@ -61,6 +61,50 @@ public sealed class ListingMembershipEntity : ITableEntity
     public static string KeyFor(string articleId) => "of|" + articleId;
 }
 
+/// <summary>
+/// The newest rows of one listing in a single row (PartitionKey = "heads", RowKey = listing key), so that an
+/// article page reads its related articles with point reads instead of queries. Rewritten from the listing's
+/// partition after every change to it; the partition stays the record.
+/// </summary>
+public sealed class ListingHeadEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    /// <summary>JSON: <see cref="HeadRow"/> newest first, or <see cref="SectionName"/> for the sections head.</summary>
+    public string Rows { get; set; } = "[]";
+}
+
+/// <summary>A listing row as its listing's head keeps it.</summary>
+public sealed record HeadRow(
+    string RowKey, string ArticleId, long Revision, string Headline, string? Summary, string Path, string Section,
+    string Authors, string Tags, DateTimeOffset PublishedAt, DateTimeOffset? UpdatedAt, string ListingName)
+{
+    public static HeadRow From(ListingEntity row) => new(row.RowKey, row.ArticleId, row.Revision, row.Headline, row.Summary, row.Path,
+        row.Section, row.Authors, row.Tags, row.PublishedAt, row.UpdatedAt, row.ListingName);
+
+    public ListingEntity ToEntity(string listingKey) => new()
+    {
+        PartitionKey = listingKey,
+        RowKey = RowKey,
+        ArticleId = ArticleId,
+        Revision = Revision,
+        Headline = Headline,
+        Summary = Summary,
+        Path = Path,
+        Section = Section,
+        Authors = Authors,
+        Tags = Tags,
+        PublishedAt = PublishedAt,
+        UpdatedAt = UpdatedAt,
+        ListingName = ListingName,
+    };
+}
+
+public sealed record SectionName(string Slug, string Name);
+
 /// <summary>A listing as readers see it: its key in the table, its name and its public folder.</summary>
 public sealed record ListingRef(string Kind, string Slug, string Name)
 {

@@ -18,6 +18,13 @@ public sealed class ListingIndex(TableServiceClient tables, TimeProvider time)
 {
     public const string SectionsPartition = "sections";
     public const string DirtyPartition = "dirty";
+    public const string HeadsPartition = "heads";
+
+    /// <summary>Rows a listing's head keeps: enough for the related block and a front page.</summary>
+    public const int HeadSize = 25;
+
+    /// <summary>The sections head's row key; listing keys never start with '|'.</summary>
+    private const string SectionsHeadRow = "|sections";
 
     private readonly TableClient _table = tables.GetTableClient(StorageNames.ListingsTable);
 
@@ -77,6 +84,13 @@ public sealed class ListingIndex(TableServiceClient tables, TimeProvider time)
             work.Add(_table.UpsertEntityAsync(new TableEntity(SectionsPartition, section.Slug) { ["Name"] = article.Section }, TableUpdateMode.Replace, ct));
         }
         await Task.WhenAll(work);
+        // The heads after the rows: a head is rewritten from its partition, so it then holds this sync's rows.
+        var heads = old.Union(desiredKeys).Select(k => SplitKey(k).PartitionKey).Distinct(StringComparer.Ordinal).Select(k => RefreshHeadAsync(k, ct)).ToList();
+        if (article.State == ArticleStates.Published)
+        {
+            heads.Add(RefreshSectionsHeadAsync(ListingRef.Section(article.Section), ct));
+        }
+        await Task.WhenAll(heads);
 
         try
         {
@@ -145,6 +159,88 @@ public sealed class ListingIndex(TableServiceClient tables, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// The newest rows of one listing from its head: one point read. Falls back to the partition query for
+    /// more rows than a head keeps, or for a listing whose head was never written (a site indexed before heads).
+    /// </summary>
+    public async Task<List<ListingEntity>> NewestAsync(string listingKey, int count, CancellationToken ct)
+    {
+        if (count <= HeadSize)
+        {
+            var head = await _table.GetEntityIfExistsAsync<ListingHeadEntity>(HeadsPartition, listingKey, cancellationToken: ct);
+            if (head.HasValue)
+            {
+                var rows = JsonSerializer.Deserialize(head.Value!.Rows, CoreJsonContext.Default.ListHeadRow) ?? [];
+                return rows.Take(count).Select(r => r.ToEntity(listingKey)).ToList();
+            }
+        }
+        return await TopAsync(listingKey, count, ct);
+    }
+
+    /// <summary>
+    /// Rewrites a listing's head from its partition. The write is conditional on the head read before the
+    /// query, so of two syncs racing, the one whose query may have missed the other's rows writes again.
+    /// </summary>
+    private async Task RefreshHeadAsync(string listingKey, CancellationToken ct)
+    {
+        while (true)
+        {
+            var head = await _table.GetEntityIfExistsAsync<ListingHeadEntity>(HeadsPartition, listingKey, cancellationToken: ct);
+            var rows = await TopAsync(listingKey, HeadSize, ct);
+            var json = JsonSerializer.Serialize(rows.Select(HeadRow.From).ToList(), CoreJsonContext.Default.ListHeadRow);
+            if (await TryWriteHeadAsync(listingKey, json, head.HasValue ? head.Value : null, ct))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Adds a section to the sections head when it is not there yet (once per new section).</summary>
+    private async Task RefreshSectionsHeadAsync(ListingRef section, CancellationToken ct)
+    {
+        while (true)
+        {
+            var head = await _table.GetEntityIfExistsAsync<ListingHeadEntity>(HeadsPartition, SectionsHeadRow, cancellationToken: ct);
+            if (head.HasValue && (JsonSerializer.Deserialize(head.Value!.Rows, CoreJsonContext.Default.ListSectionName) ?? [])
+                    .Contains(new SectionName(section.Slug, section.Name)))
+            {
+                return;
+            }
+            var sections = await QuerySectionsAsync(ct);
+            var json = JsonSerializer.Serialize(sections.Select(s => new SectionName(s.Slug, s.Name)).ToList(), CoreJsonContext.Default.ListSectionName);
+            if (await TryWriteHeadAsync(SectionsHeadRow, json, head.HasValue ? head.Value : null, ct))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <returns>False when the head changed since it was read: read and query again.</returns>
+    private async Task<bool> TryWriteHeadAsync(string rowKey, string json, ListingHeadEntity? read, CancellationToken ct)
+    {
+        if (read?.Rows == json)
+        {
+            return true;
+        }
+        var entity = new ListingHeadEntity { PartitionKey = HeadsPartition, RowKey = rowKey, Rows = json };
+        try
+        {
+            if (read is null)
+            {
+                await _table.AddEntityAsync(entity, ct);
+            }
+            else
+            {
+                await _table.UpdateEntityAsync(entity, read.ETag, TableUpdateMode.Replace, ct);
+            }
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The newest rows of one listing: one partition query that stops after <paramref name="count"/>.</summary>
     public async Task<List<ListingEntity>> TopAsync(string listingKey, int count, CancellationToken ct, DateTimeOffset? notBefore = null)
     {
@@ -204,8 +300,16 @@ public sealed class ListingIndex(TableServiceClient tables, TimeProvider time)
     public Task SetMonthAsync(string listingKey, string month, IDictionary<string, object> values, CancellationToken ct) =>
         _table.UpsertEntityAsync(new TableEntity(values) { PartitionKey = MonthsPartition(listingKey), RowKey = month }, TableUpdateMode.Merge, ct);
 
-    /// <summary>Known sections for the navigation, ordered by name.</summary>
+    /// <summary>Known sections for the navigation, ordered by name: one point read of the sections head.</summary>
     public async Task<List<(string Slug, string Name)>> SectionsAsync(CancellationToken ct)
+    {
+        var head = await _table.GetEntityIfExistsAsync<ListingHeadEntity>(HeadsPartition, SectionsHeadRow, cancellationToken: ct);
+        return head.HasValue
+            ? (JsonSerializer.Deserialize(head.Value!.Rows, CoreJsonContext.Default.ListSectionName) ?? []).Select(s => (s.Slug, s.Name)).ToList()
+            : await QuerySectionsAsync(ct);
+    }
+
+    private async Task<List<(string Slug, string Name)>> QuerySectionsAsync(CancellationToken ct)
     {
         var sections = new List<(string, string)>();
         await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {SectionsPartition}"), cancellationToken: ct))

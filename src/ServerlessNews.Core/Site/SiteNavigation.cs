@@ -51,8 +51,8 @@ public sealed class SectionNavigationSection(SiteNavigation navigation) : IArtic
 }
 
 /// <summary>
-/// "Related Articles": the newest articles of the same section and of each shared tag (a few top-N reads of
-/// single partitions), never the article itself; killed and embargoed articles are in no listing. Which
+/// "Related Articles": the newest articles of the same section and of each shared tag (a point read of each
+/// listing's head row), never the article itself; killed and embargoed articles are in no listing. Which
 /// pages show which articles is recorded, so a kill can re-render exactly those pages.
 /// </summary>
 public sealed class RelatedArticlesSection(ListingIndex listings, IOptions<RefreshOptions> options) : IArticlePageSection
@@ -66,8 +66,8 @@ public sealed class RelatedArticlesSection(ListingIndex listings, IOptions<Refre
         var count = options.Value.RelatedCount;
         var keys = new[] { ListingRef.Section(a.Section).Key }.Concat(a.Tags.Take(MaxTags).Select(t => ListingRef.Tag(t).Key)).Distinct();
         var candidates = await Task.WhenAll(keys.Select(k => scope.IsBatch
-            ? scope.SharedAsync("top|" + k, () => listings.TopAsync(k, count + 1, ct))
-            : listings.TopAsync(k, count + 1, ct)));
+            ? scope.SharedAsync("top|" + k, () => listings.NewestAsync(k, count + 1, ct))
+            : listings.NewestAsync(k, count + 1, ct)));
         var related = candidates.SelectMany(rows => rows)
             .Where(r => r.ArticleId != a.Id)
             .OrderBy(r => r.RowKey, StringComparer.Ordinal)

@@ -28,7 +28,7 @@ public sealed class SitePages(
 
     public async Task WriteFrontAsync(ListingRef listing, CancellationToken ct)
     {
-        var rowsTask = listings.TopAsync(listing.Key, Refresh.FrontPageSize, ct);
+        var rowsTask = listings.NewestAsync(listing.Key, Refresh.FrontPageSize, ct);
         var monthsTask = listings.MonthsAsync(listing.Key, ct);
         var rows = await rowsTask;
         var months = await monthsTask;
