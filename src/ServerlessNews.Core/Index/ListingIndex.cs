@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
 using ServerlessNews.Storage;
 
 namespace ServerlessNews.Index;
@@ -14,7 +15,7 @@ public sealed record ListingTouch(string ListingKey, string Month);
 /// refresh markers and which article pages show an article as related. Every read is one partition,
 /// usually its first rows: nothing here scans a table or grows with the site.
 /// </summary>
-public sealed class ListingIndex(TableServiceClient tables, TimeProvider time)
+public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider time, ILogger<ListingIndex> logger)
 {
     public const string SectionsPartition = "sections";
     public const string DirtyPartition = "dirty";
@@ -36,7 +37,9 @@ public sealed class ListingIndex(TableServiceClient tables, TimeProvider time)
     /// Brings the article's rows in line with its stored state: a published article is in every listing it
     /// belongs to (and in no other), a killed or unpublished one in none. Crash-safe and repeatable: the
     /// membership row is widened to old ∪ new before any row changes and narrowed after, so a retry or a
-    /// later revision always knows every row that may exist.
+    /// later revision always knows every row that may exist. Syncs of several revisions may race: each row
+    /// is written or deleted only if it does not hold a newer revision, and a sync that a newer one overtook
+    /// takes back the rows it wrote, so the newest revision's rows are the ones left.
     /// </summary>
     /// <returns>Every listing and month whose pages change; empty when a newer revision already owns the rows.</returns>
     public async Task<IReadOnlyList<ListingTouch>> SyncAsync(ArticleEntity article, CancellationToken ct)
@@ -73,9 +76,11 @@ public sealed class ListingIndex(TableServiceClient tables, TimeProvider time)
             }
         }
 
+        // Row writes and deletes are revision-guarded, so a sync that was overtaken never replaces or removes
+        // a newer revision's row, whatever order the requests land in.
         var work = new List<Task>();
-        work.AddRange(desired.Select(row => (Task)_table.UpsertEntityAsync(row, TableUpdateMode.Replace, ct)));
-        work.AddRange(old.Where(k => !desiredKeys.Contains(k)).Select(k => DeleteIfExistsAsync(SplitKey(k), ct)));
+        work.AddRange(desired.Select(row => WriteUnlessNewerAsync(row, mayExist: old.Contains(KeyOf(row)), ct)));
+        work.AddRange(old.Where(k => !desiredKeys.Contains(k)).Select(k => DeleteUnlessNewerAsync(SplitKey(k), article.Revision, ct)));
         work.AddRange(desired.Select(row => (Task)_table.UpsertEntityAsync(
             new TableEntity(MonthsPartition(row.PartitionKey), Months.Of(row.PublishedAt)), TableUpdateMode.Merge, ct)));
         if (article.State == ArticleStates.Published)
@@ -92,19 +97,27 @@ public sealed class ListingIndex(TableServiceClient tables, TimeProvider time)
         }
         await Task.WhenAll(heads);
 
+        var narrowed = new ListingMembershipEntity
+        {
+            PartitionKey = ListingMembershipEntity.KeyFor(article.PartitionKey),
+            Revision = article.Revision,
+            Rows = Serialize(desiredKeys),
+        };
         try
         {
-            var narrowed = new ListingMembershipEntity
-            {
-                PartitionKey = ListingMembershipEntity.KeyFor(article.PartitionKey),
-                Revision = article.Revision,
-                Rows = Serialize(desiredKeys),
-            };
             await _table.UpdateEntityAsync(narrowed, claimed, TableUpdateMode.Replace, ct);
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {
-            // A later sync claimed the rows meanwhile; its own narrowing is the one that counts.
+            // Another sync claimed the rows meanwhile; its own narrowing is the one that counts. If it is a newer
+            // revision, it may have deleted a row of ours before our write of it landed: such a row is in no
+            // membership any more, so only this sync can take it back (a host dying right here would leave it).
+            var current = await _table.GetEntityIfExistsAsync<ListingMembershipEntity>(narrowed.PartitionKey, ListingMembershipEntity.Row, cancellationToken: ct);
+            if (current.HasValue && current.Value!.Revision > article.Revision)
+            {
+                await Task.WhenAll(desired.Select(row => DeleteUnlessNewerAsync((row.PartitionKey, row.RowKey), article.Revision, ct)));
+                LogOvertaken(article.PartitionKey, article.Revision, current.Value.Revision);
+            }
         }
 
         return old.Union(desiredKeys)
@@ -147,6 +160,66 @@ public sealed class ListingIndex(TableServiceClient tables, TimeProvider time)
 
     private static string Serialize(IEnumerable<string> keys) =>
         JsonSerializer.Serialize(keys.Order(StringComparer.Ordinal).ToList(), CoreJsonContext.Default.IReadOnlyListString);
+
+    /// <summary>
+    /// Writes one listing row unless the stored row already holds this or a newer revision: ETag-conditional,
+    /// re-deciding on a conflict. A row that did not exist is added without a read (the first publish).
+    /// </summary>
+    private async Task WriteUnlessNewerAsync(ListingEntity row, bool mayExist, CancellationToken ct)
+    {
+        while (true)
+        {
+            ListingEntity? stored = null;
+            if (mayExist)
+            {
+                var response = await _table.GetEntityIfExistsAsync<ListingEntity>(row.PartitionKey, row.RowKey, cancellationToken: ct);
+                stored = response.HasValue ? response.Value : null;
+                if (stored is not null && stored.Revision >= row.Revision)
+                {
+                    return;
+                }
+            }
+            try
+            {
+                if (stored is null)
+                {
+                    await _table.AddEntityAsync(row, ct);
+                }
+                else
+                {
+                    await _table.UpdateEntityAsync(row, stored.ETag, TableUpdateMode.Replace, ct);
+                }
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
+            {
+                // Written or deleted in between: read it and decide again.
+                mayExist = true;
+            }
+        }
+    }
+
+    /// <summary>Deletes one listing row unless it holds a newer revision than <paramref name="revision"/>: ETag-conditional.</summary>
+    private async Task DeleteUnlessNewerAsync((string PartitionKey, string RowKey) key, long revision, CancellationToken ct)
+    {
+        while (true)
+        {
+            var response = await _table.GetEntityIfExistsAsync<ListingEntity>(key.PartitionKey, key.RowKey, select: [nameof(ListingEntity.Revision)], cancellationToken: ct);
+            if (!response.HasValue || response.Value!.Revision > revision)
+            {
+                return;
+            }
+            try
+            {
+                await _table.DeleteEntityAsync(key.PartitionKey, key.RowKey, response.Value.ETag, ct);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                // Changed in between: decide again.
+            }
+        }
+    }
 
     private async Task DeleteIfExistsAsync((string PartitionKey, string RowKey) key, CancellationToken ct)
     {
@@ -400,6 +473,9 @@ public sealed class ListingIndex(TableServiceClient tables, TimeProvider time)
         }
         return ids;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listing rows of article {ArticleId} revision {Revision} withdrawn: revision {Newer} synced meanwhile")]
+    private partial void LogOvertaken(string articleId, long revision, long newer);
 }
 
 /// <summary>Recorded "page shows related article" pairs, as the relatedby partitions hold them; thread-safe.</summary>

@@ -37,12 +37,6 @@ public sealed class FaultTests : IAsyncLifetime
         ["AzureWebJobs__extensions__queues__maxPollingInterval"] = "00:00:00.500",
     };
 
-    private static async Task<string?> StateAsync(HttpClient client, string id)
-    {
-        var response = await client.GetAsync(new Uri($"/api/articles/{id}", UriKind.Relative));
-        return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString() : null;
-    }
-
     private async Task<string[]> PostAndCrashAsync(string prefix, bool triggers, int publishedBeforeCrash = 0)
     {
         var ids = Enumerable.Range(0, 40).Select(i => $"{prefix}-{i}").ToArray();
@@ -54,7 +48,7 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
         if (publishedBeforeCrash > 0)
         {
-            await Poll.UntilAsync(async () => (await Task.WhenAll(ids.Select(id => StateAsync(client, id)))).Count(s => s == "published") >= publishedBeforeCrash ? "ok" : null,
+            await Poll.UntilAsync(async () => (await Task.WhenAll(ids.Select(id => HostApi.ArticleStateAsync(client, id)))).Count(s => s == "published") >= publishedBeforeCrash ? "ok" : null,
                 TimeSpan.FromSeconds(60), "some articles to be published before the crash");
         }
         first.Crash();
@@ -70,7 +64,7 @@ public sealed class FaultTests : IAsyncLifetime
         using var client = new HttpClient { BaseAddress = second.BaseAddress };
         foreach (var id in ids)
         {
-            await Poll.UntilAsync(async () => await StateAsync(client, id) == "published" ? "ok" : null, TimeSpan.FromSeconds(90), id + " published");
+            await Poll.UntilAsync(async () => await HostApi.ArticleStateAsync(client, id) == "published" ? "ok" : null, TimeSpan.FromSeconds(90), id + " published");
             var page = await client.GetStringAsync(new Uri($"/world/2026/11/27/{id}/", UriKind.Relative));
             Assert.Contains("Harbour bridge reopens after repairs", page, StringComparison.Ordinal);
         }
@@ -94,7 +88,7 @@ public sealed class FaultTests : IAsyncLifetime
             {
                 return null;
             }
-            var states = await Task.WhenAll(ids.Select(id => StateAsync(client, id)));
+            var states = await Task.WhenAll(ids.Select(id => HostApi.ArticleStateAsync(client, id)));
             var done = states.Count(s => s == "published");
             var waiting = (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
             return done + waiting >= ids.Length ? [done, waiting] : null;
@@ -124,7 +118,7 @@ public sealed class FaultTests : IAsyncLifetime
         _azurite = await AzuriteProcess.StartAsync(_location, ports);
         var afterwards = await client.SendAsync(Webhook.SignedDelivery(TestArticles.Valid("outage")));
         Assert.Equal(HttpStatusCode.Accepted, afterwards.StatusCode);
-        await Poll.UntilAsync(async () => await StateAsync(client, "outage") == "published" ? "ok" : null, TimeSpan.FromSeconds(90), "publish after the outage");
+        await Poll.UntilAsync(async () => await HostApi.ArticleStateAsync(client, "outage") == "published" ? "ok" : null, TimeSpan.FromSeconds(90), "publish after the outage");
     }
 
     [Fact]
@@ -150,7 +144,7 @@ public sealed class FaultTests : IAsyncLifetime
             Assert.Equal(0, await replay.WaitForExitAsync());
         }
 
-        await Poll.UntilAsync(async () => await StateAsync(client, "poisoned") == "published" ? "ok" : null, TimeSpan.FromSeconds(60), "the replayed publish");
+        await Poll.UntilAsync(async () => await HostApi.ArticleStateAsync(client, "poisoned") == "published" ? "ok" : null, TimeSpan.FromSeconds(60), "the replayed publish");
         Assert.Empty((await poison.PeekMessagesAsync()).Value);
     }
 }
