@@ -89,13 +89,6 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
             work.Add(_table.UpsertEntityAsync(new TableEntity(SectionsPartition, section.Slug) { ["Name"] = article.Section }, TableUpdateMode.Replace, ct));
         }
         await Task.WhenAll(work);
-        // The heads after the rows: a head is rewritten from its partition, so it then holds this sync's rows.
-        var heads = old.Union(desiredKeys).Select(k => SplitKey(k).PartitionKey).Distinct(StringComparer.Ordinal).Select(k => RefreshHeadAsync(k, ct)).ToList();
-        if (article.State == ArticleStates.Published)
-        {
-            heads.Add(RefreshSectionsHeadAsync(ListingRef.Section(article.Section), ct));
-        }
-        await Task.WhenAll(heads);
 
         var narrowed = new ListingMembershipEntity
         {
@@ -119,6 +112,15 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
                 LogOvertaken(article.PartitionKey, article.Revision, current.Value.Revision);
             }
         }
+
+        // The heads last, after any row taken back: a head is rewritten from its partition, so it then holds
+        // what the rows hold.
+        var heads = old.Union(desiredKeys).Select(k => SplitKey(k).PartitionKey).Distinct(StringComparer.Ordinal).Select(k => RefreshHeadAsync(k, ct)).ToList();
+        if (article.State == ArticleStates.Published)
+        {
+            heads.Add(RefreshSectionsHeadAsync(ListingRef.Section(article.Section), ct));
+        }
+        await Task.WhenAll(heads);
 
         return old.Union(desiredKeys)
             .Select(SplitKey)

@@ -163,6 +163,12 @@ public sealed class DuplicatesAndRacesTests(DevServerFixture server) : IClassFix
                 {
                     wrong.Add($"{id} ({how}) {key}: stale row of revision {row.Value!.Revision}");
                 }
+                // The listing's head (what article pages read for related articles) agrees with its rows.
+                var head = (await server.Get<ListingIndex>().NewestAsync(key, ListingIndex.HeadSize, CancellationToken.None)).Where(r => r.ArticleId == id).ToList();
+                if (wanted.Contains(key) ? head is not [{ } entry] || entry.Headline != newest.Headline : head.Count > 0)
+                {
+                    wrong.Add($"{id} ({how}) head of {key}: {string.Join(", ", head.Select(r => r.Headline))}");
+                }
             }
         }
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
