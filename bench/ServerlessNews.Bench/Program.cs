@@ -9,13 +9,15 @@ using ServerlessNews.Bench;
 using ServerlessNews.DevServer;
 using ServerlessNews.Storage;
 
-// dotnet run -c Release --project bench/ServerlessNews.Bench -- [--quick] | --micro [BenchmarkDotNet args]
+// dotnet run -c Release --project bench/ServerlessNews.Bench -- [--quick] [--scale] | --micro [BenchmarkDotNet args]
+// --scale adds the 10,000-article scale benchmark (seeding alone takes minutes on the emulator).
 if (args is ["--micro", .. var rest])
 {
     BenchmarkSwitcher.FromAssembly(typeof(MicroBenchmarks).Assembly).Run(rest);
     return 0;
 }
 var quick = args.Contains("--quick");
+var scale = args.Contains("--scale");
 
 await using var azurite = await AzuriteProcess.StartAsync(location: null);
 var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -35,9 +37,12 @@ var results = new List<BenchResult>();
 // A site of 100 articles; the scale benchmark grows it to 10,000 at the end.
 await new SiteSeeder(services).SeedAsync(0, ScaleBench.Small);
 var (publishing, live) = await PublishLatencyBench.RunAsync(azurite, quick);
-results.AddRange(await RenderBench.RunAsync(services, quick));
-results.AddRange(publishing);
-results.AddRange(await ScaleBench.RunAsync(azurite, services, quick, live));
+Report(publishing);
+Report(await RenderBench.RunAsync(services, quick));
+if (scale)
+{
+    Report(await ScaleBench.RunAsync(azurite, services, quick, live));
+}
 
 Console.WriteLine();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -50,3 +55,13 @@ foreach (var result in results)
     Console.WriteLine(result.ToMarkdownRow());
 }
 return 0;
+
+// Each figure as soon as it is measured (stderr), so that a long run shows progress; the table comes at the end.
+void Report(IEnumerable<BenchResult> measured)
+{
+    foreach (var result in measured)
+    {
+        results.Add(result);
+        Console.Error.WriteLine(result.ToMarkdownRow());
+    }
+}
