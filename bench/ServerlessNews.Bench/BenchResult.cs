@@ -2,14 +2,17 @@ using System.Globalization;
 
 namespace ServerlessNews.Bench;
 
-/// <param name="Goal">The largest acceptable ratio measured / baseline.</param>
-public sealed record BenchResult(string Name, double Measured, double Baseline, string Unit, string BaselineName, double Goal)
+/// <param name="Goal">
+/// For a measure where lower is better (times, CPU): the largest acceptable ratio measured / baseline. Where higher
+/// is better (<paramref name="HigherIsBetter"/>, e.g. requests per second): the smallest acceptable ratio.
+/// </param>
+public sealed record BenchResult(string Name, double Measured, double Baseline, string Unit, string BaselineName, double Goal, bool HigherIsBetter = false)
 {
     public double Ratio => Measured / Baseline;
-    public bool MeetsGoal => Ratio <= Goal;
+    public bool MeetsGoal => HigherIsBetter ? Ratio >= Goal : Ratio <= Goal;
 
     public string ToMarkdownRow() => string.Create(CultureInfo.InvariantCulture,
-        $"| {Name} | {Measured:0.###} {Unit} | {BaselineName}: {Baseline:0.###} {Unit} | {Ratio:0.00}× | ≤ {Goal:0.0#}× | {(MeetsGoal ? "met" : "NOT met")} |");
+        $"| {Name} | {Measured:0.###} {Unit} | {BaselineName}: {Baseline:0.###} {Unit} | {Ratio:0.00}× | {(HigherIsBetter ? "≥" : "≤")} {Goal:0.0#}× | {(MeetsGoal ? "met" : "NOT met")} |");
 
     public static double Percentile(IReadOnlyList<double> sorted, double p) =>
         sorted[(int)Math.Clamp(Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];

@@ -9,13 +9,24 @@ using ServerlessNews.Bench;
 using ServerlessNews.DevServer;
 using ServerlessNews.Storage;
 
-// dotnet run -c Release --project bench/ServerlessNews.Bench -- [--quick] | --micro [BenchmarkDotNet args]
+// dotnet run -c Release --project bench/ServerlessNews.Bench -- [--quick] [--only render|publish|intake] | --micro [BenchmarkDotNet args]
 if (args is ["--micro", .. var rest])
 {
     BenchmarkSwitcher.FromAssembly(typeof(MicroBenchmarks).Assembly).Run(rest);
     return 0;
 }
+if (args is [CommentIntakeBench.ClientFlag, .. var clientArgs])
+{
+    return await CommentIntakeBench.ClientAsync(clientArgs); // the comment intake bench's load, in its own process
+}
 var quick = args.Contains("--quick");
+var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+if (only is not (null or "render" or "publish" or "intake"))
+{
+    Console.Error.WriteLine($"--only takes render, publish or intake, not '{only}'.");
+    return 2;
+}
+bool Runs(string bench) => only is null || only == bench;
 
 await using var azurite = await AzuriteProcess.StartAsync(location: null);
 var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -32,8 +43,18 @@ var services = new ServiceCollection()
 await services.GetRequiredService<StorageBootstrap>().EnsureCreatedAsync(CancellationToken.None);
 
 var results = new List<BenchResult>();
-results.AddRange(await RenderBench.RunAsync(services, quick));
-results.AddRange(await PublishLatencyBench.RunAsync(azurite, quick));
+if (Runs("render"))
+{
+    results.AddRange(await RenderBench.RunAsync(services, quick));
+}
+if (Runs("publish"))
+{
+    results.AddRange(await PublishLatencyBench.RunAsync(azurite, quick));
+}
+if (Runs("intake"))
+{
+    results.AddRange(await CommentIntakeBench.RunAsync(azurite, quick));
+}
 
 Console.WriteLine();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
