@@ -13,7 +13,13 @@ namespace ServerlessNews.Comments;
 /// </summary>
 public sealed class CommentKeys(IOptions<ModerationOptions> options, TimeProvider time)
 {
-    private byte[] HashKey => SubKey("commenter-hash");
+    private byte[]? _hashKey;
+    private byte[]? _tokenKey;
+
+    // Derived once: every comment hashes its email, address and text and signs a token.
+    private byte[] HashKey => _hashKey ??= SubKey("commenter-hash");
+
+    private byte[] TokenKey => _tokenKey ??= SubKey("pending-token");
 
     private byte[] SubKey(string purpose) =>
         HMACSHA256.HashData(Encoding.UTF8.GetBytes(options.Value.EffectiveHashKey), Encoding.UTF8.GetBytes(purpose));
@@ -55,7 +61,7 @@ public sealed class CommentKeys(IOptions<ModerationOptions> options, TimeProvide
     }
 
     private string Sign(string payload) =>
-        Base64Url(HMACSHA256.HashData(SubKey("pending-token"), Encoding.UTF8.GetBytes(payload))[..16]);
+        Base64Url(HMACSHA256.HashData(TokenKey, Encoding.UTF8.GetBytes(payload))[..16]);
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

@@ -51,6 +51,29 @@ public sealed class CommentUnitTests
         Assert.True(string.CompareOrdinal(first, second) < 0);
     }
 
+    [Fact]
+    public void The_flood_gate_claims_address_and_email_together_for_the_window_and_takes_back_a_failed_claim()
+    {
+        var clock = new FakeTimeProvider(Clock.GetUtcNow());
+        var gate = new FloodGate(Options.Create(new CommentOptions { FloodWindow = TimeSpan.FromSeconds(15) }), clock);
+        Assert.NotNull(gate.TryClaim("ip1", "email1"));
+        Assert.Null(gate.TryClaim("ip1", "email2"));
+        Assert.Null(gate.TryClaim("ip2", "email1"));
+        Assert.NotNull(gate.TryClaim("ip2", "email2")); // the refused claims took neither key
+        clock.Advance(TimeSpan.FromSeconds(14.9));
+        Assert.Null(gate.TryClaim("ip1", "email3"));
+        clock.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.NotNull(gate.TryClaim("ip1", "email1"));
+
+        var failed = gate.TryClaim("ip3", "email3")!.Value;
+        gate.Release("ip3", "email3", failed);
+        Assert.NotNull(gate.TryClaim("ip3", "email3"));
+
+        var off = new FloodGate(Options.Create(new CommentOptions { FloodWindow = TimeSpan.Zero }), clock);
+        Assert.NotNull(off.TryClaim("ip", "email"));
+        Assert.NotNull(off.TryClaim("ip", "email"));
+    }
+
     [Theory]
     [InlineData("Built with WordPress.", null)]
     [InlineData("Pressure is high", null)]
