@@ -294,7 +294,10 @@ public static class CommentIntakeBench
     public static async Task<int> ClientAsync(string[] args)
     {
         var concurrency = int.Parse(args[0], CultureInfo.InvariantCulture);
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false, AllowAutoRedirect = false });
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false, AllowAutoRedirect = false })
+        {
+            Timeout = TimeSpan.FromSeconds(60),
+        };
         var reader = 0;
         while (Console.ReadLine() is { } line && line != "quit")
         {
@@ -316,15 +319,25 @@ public static class CommentIntakeBench
                     using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
                     request.Headers.Add("X-Forwarded-For", string.Create(CultureInfo.InvariantCulture, $"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"));
                     var sent = Stopwatch.GetTimestamp();
-                    using var response = await http.SendAsync(request);
-                    var text = await response.Content.ReadAsStringAsync();
-                    if (response.StatusCode == HttpStatusCode.Accepted)
+                    string failure;
+                    try
                     {
-                        mine.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                        using var response = await http.SendAsync(request);
+                        var text = await response.Content.ReadAsStringAsync();
+                        if (response.StatusCode == HttpStatusCode.Accepted)
+                        {
+                            mine.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                            continue;
+                        }
+                        failure = $"{(int)response.StatusCode} {text}";
                     }
-                    else if (Interlocked.Increment(ref failed) == 1)
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                     {
-                        firstFailure = $"{(int)response.StatusCode} {text}";
+                        failure = $"no answer after {Stopwatch.GetElapsedTime(sent).TotalSeconds:0} s: {e.Message}";
+                    }
+                    if (Interlocked.Increment(ref failed) == 1)
+                    {
+                        firstFailure = failure;
                     }
                 }
             })));
