@@ -84,7 +84,8 @@ public sealed partial class CommentIntakeHandler(
 
         var ipHash = keys.IpHash(ClientIp(request));
         var emailHash = keys.EmailHash(form.Email!);
-        if (flood.TryClaim(ipHash, emailHash) is not { } claim)
+        var now = time.GetUtcNow();
+        if (!flood.TryClaim(ipHash, emailHash, now))
         {
             LogFlood(form.ArticleId!);
             var seconds = (int)Math.Ceiling(Options.FloodWindow.TotalSeconds);
@@ -108,7 +109,7 @@ public sealed partial class CommentIntakeHandler(
             HoneypotFilled = !string.IsNullOrEmpty(form.Homepage),
             ContentHash = keys.ContentHash(emailHash, form.Comment!),
             Status = CommentStatus.Pending,
-            CreatedAt = time.GetUtcNow(),
+            CreatedAt = now,
             PageCurrent = true,
         };
         comment.CommentId = comment.RowKey;
@@ -123,7 +124,7 @@ public sealed partial class CommentIntakeHandler(
         {
             // Not accepted (503, or the reader went away): the reader may retry at once, and a row no message refers
             // to would never be moderated.
-            flood.Release(ipHash, emailHash, claim);
+            flood.Release(ipHash, emailHash, now);
             if (stored)
             {
                 await RemoveUnqueuedAsync(comment);

@@ -8,7 +8,7 @@ namespace ServerlessNews.Comments;
 /// what slipped through on another instance. Memory stays bounded: entries older than the window are swept once
 /// per window, and past <see cref="MaxEntries"/> new keys are let through unrecorded (the pipeline still sees them).
 /// </summary>
-public sealed class FloodGate(IOptions<CommentOptions> options, TimeProvider time)
+public sealed class FloodGate(IOptions<CommentOptions> options)
 {
     public const int MaxEntries = 200_000;
 
@@ -17,16 +17,19 @@ public sealed class FloodGate(IOptions<CommentOptions> options, TimeProvider tim
 
     public static string IpKey(string ipHash) => "ip|" + ipHash;
 
-    /// <summary>Claims the window for both keys, or neither.</summary>
-    /// <returns>The claim's time (to <see cref="Release"/> it), or null when either key commented within the window.</returns>
-    public long? TryClaim(string ipHash, string emailHash)
+    /// <summary>
+    /// Claims the window for both keys, or neither, at <paramref name="at"/>: the comment's own time, which the
+    /// moderation pipeline's flood rule compares, so that both see the same gap between two comments.
+    /// </summary>
+    /// <returns>False when either key commented within the window.</returns>
+    public bool TryClaim(string ipHash, string emailHash, DateTimeOffset at)
     {
         var window = options.Value.FloodWindow;
         if (window <= TimeSpan.Zero)
         {
-            return 0;
+            return true;
         }
-        var now = time.GetUtcNow().UtcTicks;
+        var now = at.UtcTicks;
         var ipKey = IpKey(ipHash);
         lock (_last)
         {
@@ -37,27 +40,27 @@ public sealed class FloodGate(IOptions<CommentOptions> options, TimeProvider tim
             }
             if (Within(ipKey) || Within(emailHash))
             {
-                return null;
+                return false;
             }
             if (_last.Count + 2 <= MaxEntries)
             {
                 _last[ipKey] = now;
                 _last[emailHash] = now;
             }
-            return now;
+            return true;
         }
 
-        bool Within(string key) => _last.TryGetValue(key, out var last) && now - last < window.Ticks;
+        bool Within(string key) => _last.TryGetValue(key, out var last) && Math.Abs(now - last) < window.Ticks;
     }
 
     /// <summary>Gives a claim back when the comment could not be stored, so that the reader's retry is not refused.</summary>
-    public void Release(string ipHash, string emailHash, long claimedAt)
+    public void Release(string ipHash, string emailHash, DateTimeOffset claimedAt)
     {
         lock (_last)
         {
             foreach (var key in (ReadOnlySpan<string>)[IpKey(ipHash), emailHash])
             {
-                if (_last.TryGetValue(key, out var last) && last == claimedAt)
+                if (_last.TryGetValue(key, out var last) && last == claimedAt.UtcTicks)
                 {
                     _last.Remove(key);
                 }

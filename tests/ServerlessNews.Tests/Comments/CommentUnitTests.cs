@@ -78,24 +78,23 @@ public sealed class CommentUnitTests
     [Fact]
     public void The_flood_gate_claims_address_and_email_together_for_the_window_and_takes_back_a_failed_claim()
     {
-        var clock = new FakeTimeProvider(Clock.GetUtcNow());
-        var gate = new FloodGate(Options.Create(new CommentOptions { FloodWindow = TimeSpan.FromSeconds(15) }), clock);
-        Assert.NotNull(gate.TryClaim("ip1", "email1"));
-        Assert.Null(gate.TryClaim("ip1", "email2"));
-        Assert.Null(gate.TryClaim("ip2", "email1"));
-        Assert.NotNull(gate.TryClaim("ip2", "email2")); // the refused claims took neither key
-        clock.Advance(TimeSpan.FromSeconds(14.9));
-        Assert.Null(gate.TryClaim("ip1", "email3"));
-        clock.Advance(TimeSpan.FromSeconds(0.1));
-        Assert.NotNull(gate.TryClaim("ip1", "email1"));
+        var gate = new FloodGate(Options.Create(new CommentOptions { FloodWindow = TimeSpan.FromSeconds(15) }));
+        var t0 = Clock.GetUtcNow();
+        Assert.True(gate.TryClaim("ip1", "email1", t0));
+        Assert.False(gate.TryClaim("ip1", "email2", t0.AddSeconds(1)));
+        Assert.False(gate.TryClaim("ip2", "email1", t0.AddSeconds(1)));
+        Assert.True(gate.TryClaim("ip2", "email2", t0.AddSeconds(1))); // the refused claims took neither key
+        Assert.False(gate.TryClaim("ip1", "email3", t0.AddSeconds(14.9)));
+        Assert.True(gate.TryClaim("ip1", "email1", t0.AddSeconds(15)));
 
-        var failed = gate.TryClaim("ip3", "email3")!.Value;
+        var failed = t0.AddSeconds(20);
+        Assert.True(gate.TryClaim("ip3", "email3", failed));
         gate.Release("ip3", "email3", failed);
-        Assert.NotNull(gate.TryClaim("ip3", "email3"));
+        Assert.True(gate.TryClaim("ip3", "email3", failed.AddSeconds(1)));
 
-        var off = new FloodGate(Options.Create(new CommentOptions { FloodWindow = TimeSpan.Zero }), clock);
-        Assert.NotNull(off.TryClaim("ip", "email"));
-        Assert.NotNull(off.TryClaim("ip", "email"));
+        var off = new FloodGate(Options.Create(new CommentOptions { FloodWindow = TimeSpan.Zero }));
+        Assert.True(off.TryClaim("ip", "email", t0));
+        Assert.True(off.TryClaim("ip", "email", t0));
     }
 
     [Theory]
