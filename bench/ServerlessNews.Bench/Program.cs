@@ -9,15 +9,26 @@ using ServerlessNews.Bench;
 using ServerlessNews.DevServer;
 using ServerlessNews.Storage;
 
-// dotnet run -c Release --project bench/ServerlessNews.Bench -- [--quick] [--scale] | --micro [BenchmarkDotNet args]
+// dotnet run -c Release --project bench/ServerlessNews.Bench -- [--quick] [--scale] [--only render|publish|intake] | --micro [BenchmarkDotNet args]
 // --scale adds the 10,000-article scale benchmark (seeding alone takes minutes on the emulator).
 if (args is ["--micro", .. var rest])
 {
     BenchmarkSwitcher.FromAssembly(typeof(MicroBenchmarks).Assembly).Run(rest);
     return 0;
 }
+if (args is [CommentIntakeBench.ClientFlag, .. var clientArgs])
+{
+    return await CommentIntakeBench.ClientAsync(clientArgs); // the comment intake bench's load, in its own process
+}
 var quick = args.Contains("--quick");
 var scale = args.Contains("--scale");
+var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+if (only is not (null or "render" or "publish" or "intake"))
+{
+    Console.Error.WriteLine($"--only takes render, publish or intake, not '{only}'.");
+    return 2;
+}
+bool Runs(string bench) => only is null || only == bench;
 
 await using var azurite = await AzuriteProcess.StartAsync(location: null);
 var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -36,9 +47,16 @@ await services.GetRequiredService<StorageBootstrap>().EnsureCreatedAsync(Cancell
 var results = new List<BenchResult>();
 // A site of 100 articles; the scale benchmark grows it to 10,000 at the end.
 await new SiteSeeder(services).SeedAsync(0, ScaleBench.Small);
-var (publishing, live) = await PublishLatencyBench.RunAsync(azurite, quick);
+var (publishing, live) = Runs("publish") || scale ? await PublishLatencyBench.RunAsync(azurite, quick) : ([], []);
 Report(publishing);
-Report(await RenderBench.RunAsync(services, quick));
+if (Runs("render"))
+{
+    Report(await RenderBench.RunAsync(services, quick));
+}
+if (Runs("intake"))
+{
+    Report(await CommentIntakeBench.RunAsync(azurite, quick));
+}
 if (scale)
 {
     Report(await ScaleBench.RunAsync(azurite, services, quick, live));

@@ -78,9 +78,10 @@ public sealed class CommentEntity : ITableEntity
 }
 
 /// <summary>
-/// The <c>commenters</c> table, PartitionKey = keyed email hash: a row per comment ("c|article|comment")
-/// for the previously-approved fast path, export and erasure, and a "flood" row with the last comment time.
-/// Flood rows for IP addresses live in partition "ip|" + keyed IP hash.
+/// The <c>commenters</c> table, PartitionKey = keyed email hash: a row per comment ("c|article|comment", written
+/// by the moderator) for the previously-approved fast path, export and erasure, and a "flood" row with the last
+/// comment the moderation pipeline let through. Flood rows for IP addresses live in partition "ip|" + keyed IP
+/// hash, and the time a commenter was erased in "erased|" + keyed email hash.
 /// </summary>
 public sealed class CommenterRef : ITableEntity
 {

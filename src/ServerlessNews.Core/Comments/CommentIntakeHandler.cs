@@ -18,11 +18,16 @@ namespace ServerlessNews.Comments;
 /// answering. The page's form (form-encoded) gets 303 back to the article with a signed token and the
 /// <c>#comment-pending</c> fragment, which the page shows as "awaiting moderation" without JavaScript
 /// (CSS <c>:target</c>); a form with errors gets a small HTML page listing them. JSON gets 202 or ProblemDetails.
+/// An accepted comment costs one Table write (its row) and one queue send: the article comes from a short-lived
+/// cache, the flood window is kept in memory, and the moderator registers the comment in the status and
+/// commenter indexes and applies the checks that need every instance's view (flood, article still published).
+/// A reply also reads its parent.
 /// </summary>
 public sealed partial class CommentIntakeHandler(
     CommentStore store,
     FloodGate flood,
     CommentKeys keys,
+    PublishedArticleCache published,
     ArticleIndex articles,
     QueueServiceClient queues,
     IOptions<CommentOptions> options,
@@ -79,7 +84,8 @@ public sealed partial class CommentIntakeHandler(
 
         var ipHash = keys.IpHash(ClientIp(request));
         var emailHash = keys.EmailHash(form.Email!);
-        if (!await flood.TryClaimAsync(FloodGate.IpPartition(ipHash), ct) || !await flood.TryClaimAsync(emailHash, ct))
+        var now = time.GetUtcNow();
+        if (!flood.TryClaim(ipHash, emailHash, now))
         {
             LogFlood(form.ArticleId!);
             var seconds = (int)Math.Ceiling(Options.FloodWindow.TotalSeconds);
@@ -103,12 +109,28 @@ public sealed partial class CommentIntakeHandler(
             HoneypotFilled = !string.IsNullOrEmpty(form.Homepage),
             ContentHash = keys.ContentHash(emailHash, form.Comment!),
             Status = CommentStatus.Pending,
-            CreatedAt = time.GetUtcNow(),
+            CreatedAt = now,
             PageCurrent = true,
         };
         comment.CommentId = comment.RowKey;
-        await store.AddPendingAsync(comment, ct);
-        await _moderate.SendMessageAsync(JsonSerializer.Serialize(new ModerateMessage(comment.ArticleId, comment.CommentId), CommentsJsonContext.Default.ModerateMessage), ct);
+        var stored = false;
+        try
+        {
+            await store.AddAsync(comment, ct);
+            stored = true;
+            await _moderate.SendMessageAsync(JsonSerializer.Serialize(new ModerateMessage(comment.ArticleId, comment.CommentId), CommentsJsonContext.Default.ModerateMessage), ct);
+        }
+        catch
+        {
+            // Not accepted (503, or the reader went away): the reader may retry at once, and a row no message refers
+            // to would never be moderated.
+            flood.Release(ipHash, emailHash, now);
+            if (stored)
+            {
+                await RemoveUnqueuedAsync(comment);
+            }
+            throw;
+        }
         LogAccepted(comment.ArticleId, comment.CommentId);
 
         var token = keys.PendingToken(comment.ArticleId, comment.CommentId, Options.PendingTokenLifetime);
@@ -123,11 +145,26 @@ public sealed partial class CommentIntakeHandler(
         return TypedResults.Accepted(statusUrl, new AcceptedComment(comment.CommentId, comment.ArticleId, comment.Status, statusUrl));
     });
 
-    /// <summary>The article must be published and open; a parent must be a visible comment of the same article.</summary>
+    private async Task RemoveUnqueuedAsync(CommentEntity comment)
+    {
+        try
+        {
+            await store.DeleteRowAsync(comment, CancellationToken.None);
+        }
+        catch (Exception e) when (Problems.IsStorageOutage(e))
+        {
+            LogUnqueued(comment.ArticleId, comment.CommentId);
+        }
+    }
+
+    /// <summary>
+    /// The article must be published (as this instance saw it within <see cref="PublishedArticleCache.Lifetime"/>) and
+    /// open; a parent must be a visible comment of the same article.
+    /// </summary>
     private async Task<(ArticleEntity?, CommentEntity?)> CheckTargetAsync(CommentForm form, ValidationErrors errors, CancellationToken ct)
     {
-        var article = await articles.GetAsync(form.ArticleId!, ct);
-        if (article is null || article.State != ArticleStates.Published)
+        var article = await published.GetPublishedAsync(form.ArticleId!, ct);
+        if (article is null)
         {
             errors.Add("articleId", "No published article has this id.");
             return (null, null);
@@ -222,6 +259,9 @@ public sealed partial class CommentIntakeHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Accepted comment {CommentId} on article {ArticleId} for moderation")]
     private partial void LogAccepted(string articleId, string commentId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Comment {CommentId} on article {ArticleId} was stored but could be neither queued nor removed (storage unavailable): its row stays, pending and unlisted")]
+    private partial void LogUnqueued(string articleId, string commentId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused a comment on article {ArticleId}: flood window")]
     private partial void LogFlood(string articleId);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -13,21 +14,80 @@ namespace ServerlessNews.Comments;
 /// </summary>
 public sealed class CommentKeys(IOptions<ModerationOptions> options, TimeProvider time)
 {
-    private byte[] HashKey => SubKey("commenter-hash");
+    private byte[]? _hashKey;
+    private byte[]? _tokenKey;
+
+    // Derived once: every comment hashes its email, address and text and signs a token.
+    private byte[] HashKey => _hashKey ??= SubKey("commenter-hash");
+
+    private byte[] TokenKey => _tokenKey ??= SubKey("pending-token");
 
     private byte[] SubKey(string purpose) =>
         HMACSHA256.HashData(Encoding.UTF8.GetBytes(options.Value.EffectiveHashKey), Encoding.UTF8.GetBytes(purpose));
 
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 
-    public string EmailHash(string email) => Hash("email:" + NormalizeEmail(email));
+    public string EmailHash(string email) => Hash("email:", NormalizeEmail(email));
 
-    public string IpHash(string ip) => Hash("ip:" + ip);
+    public string IpHash(string ip) => Hash("ip:", ip);
 
-    public string ContentHash(string emailHash, string text) =>
-        Hash("content:" + emailHash + ":" + string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant());
+    /// <summary>The same commenter's same words: the text's words in lower case, one space apart.</summary>
+    public string ContentHash(string emailHash, string text)
+    {
+        // As Hash("content:" + emailHash + ":" + string.Join(' ', text.Split(null, RemoveEmptyEntries)).ToLowerInvariant()),
+        // without the intermediate strings: this runs on every comment.
+        var buffer = ArrayPool<char>.Shared.Rent(text.Length * 2);
+        try
+        {
+            var words = buffer.AsSpan(0, text.Length);
+            var length = 0;
+            var gap = false;
+            foreach (var c in text)
+            {
+                if (char.IsWhiteSpace(c))
+                {
+                    gap = length > 0;
+                    continue;
+                }
+                if (gap)
+                {
+                    words[length++] = ' ';
+                    gap = false;
+                }
+                words[length++] = c;
+            }
+            var lower = buffer.AsSpan(text.Length, length);
+            words[..length].ToLowerInvariant(lower);
+            return Hash("content:" + emailHash + ":", lower);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
 
-    private string Hash(string value) => Convert.ToHexStringLower(HMACSHA256.HashData(HashKey, Encoding.UTF8.GetBytes(value)));
+    private string Hash(string prefix, ReadOnlySpan<char> value)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(prefix.Length + value.Length);
+        byte[]? rented = null;
+        Span<byte> bytes = max <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            // The prefix is ASCII, so encoding the two apart gives the bytes of their concatenation.
+            var length = Encoding.UTF8.GetBytes(prefix, bytes);
+            length += Encoding.UTF8.GetBytes(value, bytes[length..]);
+            Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            HMACSHA256.HashData(HashKey, bytes[..length], mac);
+            return Convert.ToHexStringLower(mac);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
 
     /// <summary>"articleId.commentId.expiry.signature" in URL-safe characters only.</summary>
     public string PendingToken(string articleId, string commentId, TimeSpan lifetime)
@@ -55,7 +115,7 @@ public sealed class CommentKeys(IOptions<ModerationOptions> options, TimeProvide
     }
 
     private string Sign(string payload) =>
-        Base64Url(HMACSHA256.HashData(SubKey("pending-token"), Encoding.UTF8.GetBytes(payload))[..16]);
+        Base64Url(HMACSHA256.HashData(TokenKey, Encoding.UTF8.GetBytes(payload))[..16]);
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

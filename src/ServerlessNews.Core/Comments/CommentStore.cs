@@ -5,9 +5,10 @@ using ServerlessNews.Storage;
 namespace ServerlessNews.Comments;
 
 /// <summary>
-/// The <c>comments</c> and <c>commenters</c> tables. The row of record is always written first; the status
-/// index and commenter rows follow and are repaired by the next step that touches the comment, so a crash
-/// between two writes leaves nothing that a retry does not finish.
+/// The <c>comments</c> and <c>commenters</c> tables. The row of record is always written first (on intake it is the
+/// only write); the status index and commenter rows follow (the moderator registers a new comment before deciding
+/// it) and are repaired by the next step that touches the comment, so a crash between two writes leaves nothing
+/// that a retry does not finish.
 /// </summary>
 public sealed class CommentStore(TableServiceClient tables)
 {
@@ -20,13 +21,20 @@ public sealed class CommentStore(TableServiceClient tables)
         return response.HasValue ? response.Value : null;
     }
 
-    /// <summary>Stores a new pending comment with its status index row and commenter row.</summary>
-    public async Task AddPendingAsync(CommentEntity comment, CancellationToken ct)
-    {
-        await _comments.AddEntityAsync(comment, ct);
-        await _comments.UpsertEntityAsync(comment.IndexRow(), TableUpdateMode.Replace, ct);
-        await UpsertCommenterRefAsync(comment, ct);
-    }
+    /// <summary>Stores a new comment's row of record: the one write of the request path.</summary>
+    public async Task AddAsync(CommentEntity comment, CancellationToken ct) => await _comments.AddEntityAsync(comment, ct);
+
+    /// <summary>Deletes a new comment's row of record whose moderate message could not be sent (nothing else exists yet).</summary>
+    public async Task DeleteRowAsync(CommentEntity comment, CancellationToken ct) =>
+        await _comments.DeleteEntityAsync(comment.PartitionKey, comment.RowKey, cancellationToken: ct);
+
+    /// <summary>
+    /// Writes a new comment's status index row and commenter row, so that moderators list it and export and erasure
+    /// find it (idempotent). The moderator does this before deciding, so a comment whose moderation keeps failing
+    /// is still listed as pending.
+    /// </summary>
+    public Task RegisterAsync(CommentEntity comment, CancellationToken ct) =>
+        Task.WhenAll(_comments.UpsertEntityAsync(comment.IndexRow(), TableUpdateMode.Replace, ct), UpsertCommenterRefAsync(comment, ct));
 
     /// <summary>An article's comments with one status, oldest first: one partition query.</summary>
     public async Task<List<CommentEntity>> ListForArticleAsync(string articleId, string status, CancellationToken ct)
@@ -191,6 +199,24 @@ public sealed class CommentStore(TableServiceClient tables)
         }
         await _commenters.DeleteEntityAsync(comment.EmailHash, CommenterRef.RowKeyFor(comment.ArticleId, comment.CommentId), cancellationToken: ct);
     }
+
+    /// <summary>
+    /// Records when a commenter was erased, in partition "erased|" + keyed email hash (not the commenter's own, which
+    /// erasure empties): a comment posted before then that was still in the moderate queue, so not yet registered
+    /// under the commenter, is erased when the moderator reaches it. The row holds only that time.
+    /// </summary>
+    public async Task MarkErasedAsync(string emailHash, DateTimeOffset at, CancellationToken ct) =>
+        await _commenters.UpsertEntityAsync(new TableEntity(ErasedPartition(emailHash), ErasedRow) { ["ErasedAt"] = at }, TableUpdateMode.Replace, ct);
+
+    public async Task<DateTimeOffset?> GetErasedAtAsync(string emailHash, CancellationToken ct)
+    {
+        var row = await _commenters.GetEntityIfExistsAsync<TableEntity>(ErasedPartition(emailHash), ErasedRow, ["ErasedAt"], ct);
+        return row.HasValue ? row.Value!.GetDateTimeOffset("ErasedAt") : null;
+    }
+
+    public const string ErasedRow = "erased";
+
+    public static string ErasedPartition(string emailHash) => "erased|" + emailHash;
 
     /// <summary>Deletes every remaining row of a commenter's partition (refs and the flood row).</summary>
     public async Task DeleteCommenterAsync(string emailHash, CancellationToken ct)

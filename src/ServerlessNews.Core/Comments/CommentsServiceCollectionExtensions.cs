@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ServerlessNews.Moderation;
+using ServerlessNews.Publishing;
 using ServerlessNews.Rendering;
 
 namespace ServerlessNews.Comments;
@@ -18,6 +19,9 @@ public static class CommentsServiceCollectionExtensions
         services.AddSingleton<CommentKeys>();
         services.AddSingleton<CommentStore>();
         services.AddSingleton<FloodGate>();
+        services.AddSingleton<PublishedArticleCache>();
+        services.AddSingleton<IArticleStateObserver>(sp => sp.GetRequiredService<PublishedArticleCache>());
+        services.AddSingleton<FloodRecord>();
         services.AddSingleton<CommentFormatter>();
         services.AddSingleton<CommentPages>();
         services.AddSingleton<CommentIntakeHandler>();

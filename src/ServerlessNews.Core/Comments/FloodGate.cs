@@ -1,51 +1,81 @@
-using Azure;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
-using ServerlessNews.Storage;
 
 namespace ServerlessNews.Comments;
 
 /// <summary>
-/// One comment per window per IP and per email, across every instance: a row per keyed hash holds the
-/// last comment time and is claimed with its ETag, so two simultaneous posts cannot both pass.
+/// One comment per window per IP and per email, on this instance, in memory: the request path answers 429 without
+/// a storage round trip. Across instances the moderation pipeline's flood rule (<see cref="Moderation.FloodRecord"/>) holds
+/// what slipped through on another instance. Memory stays bounded: entries older than the window are swept once
+/// per window, and past <see cref="MaxEntries"/> new keys are let through unrecorded (the pipeline still sees them).
 /// </summary>
-public sealed class FloodGate(TableServiceClient tables, IOptions<CommentOptions> options, TimeProvider time)
+public sealed class FloodGate(IOptions<CommentOptions> options)
 {
-    public const string FloodRow = "flood";
+    public const int MaxEntries = 200_000;
 
-    private readonly TableClient _commenters = tables.GetTableClient(StorageNames.CommentersTable);
+    private readonly Dictionary<string, long> _last = new(StringComparer.Ordinal);
+    private long _sweptAt;
 
-    public static string IpPartition(string ipHash) => "ip|" + ipHash;
+    public static string IpKey(string ipHash) => "ip|" + ipHash;
 
-    /// <returns>False when the key already commented within the window (or is claiming right now).</returns>
-    public async Task<bool> TryClaimAsync(string partition, CancellationToken ct)
+    /// <summary>
+    /// Claims the window for both keys, or neither, at <paramref name="at"/>: the comment's own time, which the
+    /// moderation pipeline's flood rule compares, so that both see the same gap between two comments.
+    /// </summary>
+    /// <returns>False when either key commented within the window.</returns>
+    public bool TryClaim(string ipHash, string emailHash, DateTimeOffset at)
     {
         var window = options.Value.FloodWindow;
         if (window <= TimeSpan.Zero)
         {
             return true;
         }
-        var now = time.GetUtcNow();
-        var existing = await _commenters.GetEntityIfExistsAsync<TableEntity>(partition, FloodRow, cancellationToken: ct);
-        var row = new TableEntity(partition, FloodRow) { ["LastCommentAt"] = now };
-        try
+        var now = at.UtcTicks;
+        var ipKey = IpKey(ipHash);
+        lock (_last)
         {
-            if (!existing.HasValue)
+            if (now - _sweptAt >= window.Ticks)
             {
-                await _commenters.AddEntityAsync(row, ct);
-                return true;
+                Sweep(now - window.Ticks);
+                _sweptAt = now;
             }
-            if (existing.Value!.GetDateTimeOffset("LastCommentAt") is { } last && now - last < window)
+            if (Within(ipKey) || Within(emailHash))
             {
                 return false;
             }
-            await _commenters.UpdateEntityAsync(row, existing.Value.ETag, TableUpdateMode.Replace, ct);
+            if (_last.Count + 2 <= MaxEntries)
+            {
+                _last[ipKey] = now;
+                _last[emailHash] = now;
+            }
             return true;
         }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
+
+        bool Within(string key) => _last.TryGetValue(key, out var last) && Math.Abs(now - last) < window.Ticks;
+    }
+
+    /// <summary>Gives a claim back when the comment could not be stored, so that the reader's retry is not refused.</summary>
+    public void Release(string ipHash, string emailHash, DateTimeOffset claimedAt)
+    {
+        lock (_last)
         {
-            // Another post claimed it between the read and the write: that one is the flood.
-            return false;
+            foreach (var key in (ReadOnlySpan<string>)[IpKey(ipHash), emailHash])
+            {
+                if (_last.TryGetValue(key, out var last) && last == claimedAt.UtcTicks)
+                {
+                    _last.Remove(key);
+                }
+            }
+        }
+    }
+
+    private void Sweep(long before)
+    {
+        foreach (var (key, last) in _last)
+        {
+            if (last < before)
+            {
+                _last.Remove(key); // allowed while enumerating a Dictionary since .NET Core 3.0
+            }
         }
     }
 }

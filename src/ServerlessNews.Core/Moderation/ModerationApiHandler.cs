@@ -16,7 +16,8 @@ namespace ServerlessNews.Moderation;
 /// No answer contains an email address or a hash of one.
 /// </summary>
 public sealed partial class ModerationApiHandler(
-    CommentStore store, Moderator moderator, CommentPages commentPages, CommentKeys keys, IOptions<ModerationOptions> options, ILogger<ModerationApiHandler> logger)
+    CommentStore store, Moderator moderator, CommentPages commentPages, CommentKeys keys, IOptions<ModerationOptions> options, TimeProvider time,
+    ILogger<ModerationApiHandler> logger)
 {
     public const string KeyHeader = "x-functions-key";
     public const int PageSize = 50;
@@ -101,6 +102,12 @@ public sealed partial class ModerationApiHandler(
             return Problems.Validation(errors.ToDictionary());
         }
         var emailHash = keys.EmailHash(email);
+        if (action == "erase")
+        {
+            // First: a comment not yet registered under the commenter (still in the moderate queue) is erased by
+            // the moderator when it gets there.
+            await store.MarkErasedAsync(emailHash, time.GetUtcNow(), ct);
+        }
         var comments = await store.ListByCommenterAsync(emailHash, ct);
         if (action == "export")
         {

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using ServerlessNews.Comments;
+using ServerlessNews.Index;
 
 namespace ServerlessNews.Moderation;
 
@@ -9,8 +10,10 @@ public sealed record Verdict(string Status, string Rule, string Evidence);
 
 public static class ModerationRules
 {
+    public const string Article = "article";
     public const string Honeypot = "honeypot";
     public const string Duplicate = "duplicate";
+    public const string Flood = "flood";
     public const string Links = "links";
     public const string SpamWords = "spam-words";
     public const string HoldWords = "hold-words";
@@ -22,15 +25,26 @@ public static class ModerationRules
 }
 
 /// <summary>
-/// The ordered rules: the first that decides wins, and the verdict records it. Honeypot, duplicate, links,
-/// spam words, hold words, classifier, previously-approved commenter, then the configured mode.
+/// The ordered rules: the first that decides wins, and the verdict records it. The article (still published and
+/// open), honeypot, duplicate, flood (across instances), links, spam words, hold words, classifier,
+/// previously-approved commenter, then the configured mode.
 /// </summary>
-public sealed class ModerationPipeline(CommentStore store, ICommentClassifier classifier, IOptions<ModerationOptions> options)
+public sealed class ModerationPipeline(
+    CommentStore store,
+    ArticleIndex articles,
+    FloodRecord flood,
+    ICommentClassifier classifier,
+    IOptions<ModerationOptions> options,
+    IOptions<CommentOptions> comments)
 {
     private ModerationOptions Options => options.Value;
 
     public async Task<Verdict> DecideAsync(CommentEntity comment, CancellationToken ct)
     {
+        if (await ArticleClosedAsync(comment, ct) is { } closed)
+        {
+            return new(CommentStatus.Rejected, ModerationRules.Article, closed);
+        }
         if (comment.HoneypotFilled)
         {
             return new(CommentStatus.Spam, ModerationRules.Honeypot, "The hidden 'homepage' field, which people do not see, was filled in.");
@@ -38,6 +52,10 @@ public sealed class ModerationPipeline(CommentStore store, ICommentClassifier cl
         if (await store.FindEarlierDuplicateAsync(comment, ct) is { } earlier)
         {
             return new(CommentStatus.Rejected, ModerationRules.Duplicate, $"The same commenter posted the same text earlier as comment {earlier.CommentId}.");
+        }
+        if (await flood.CheckAndClaimAsync(comment, ct) is { } flooded)
+        {
+            return new(CommentStatus.Held, ModerationRules.Flood, flooded);
         }
         var links = CommentFormatter.CountLinks(comment.Text);
         if (Options.LinkHoldThreshold > 0 && links >= Options.LinkHoldThreshold)
@@ -66,6 +84,27 @@ public sealed class ModerationPipeline(CommentStore store, ICommentClassifier cl
         return Options.Mode == ModerationMode.Post
             ? new(CommentStatus.Approved, ModerationRules.PostModeration, "No rule objected; post-moderation publishes at once.")
             : new(CommentStatus.Held, ModerationRules.PreModeration, "No rule decided; pre-moderation waits for a moderator.");
+    }
+
+    /// <summary>
+    /// Intake checks the article from a cache of up to <see cref="PublishedArticleCache.Lifetime"/>: an article
+    /// killed (or otherwise no longer published) since then takes no comments.
+    /// </summary>
+    private async Task<string?> ArticleClosedAsync(CommentEntity comment, CancellationToken ct)
+    {
+        var article = await articles.GetAsync(comment.ArticleId, ct);
+        if (article is null)
+        {
+            return "The article does not exist.";
+        }
+        if (article.State != ArticleStates.Published)
+        {
+            return $"The article is {article.State}: it takes no comments.";
+        }
+        var days = comments.Value.CloseAfterDays;
+        return days > 0 && comment.CreatedAt > article.PublishedAt.AddDays(days)
+            ? $"Comments on the article closed {days} days after its publication, before this comment was posted."
+            : null;
     }
 
     /// <summary>The first listed word found on word boundaries ("press" does not match "WordPress") in name, website or text.</summary>

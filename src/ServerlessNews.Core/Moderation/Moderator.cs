@@ -5,9 +5,11 @@ using ServerlessNews.Comments;
 namespace ServerlessNews.Moderation;
 
 /// <summary>
-/// Decides comments and keeps their article pages current. The <c>moderate</c> message runs the pipeline on
-/// a pending comment; moderators' decisions come through <see cref="DecideAsync"/>. Idempotent: a
-/// re-delivered message finds the comment decided and its page current, and does nothing.
+/// Decides comments and keeps their article pages current. The <c>moderate</c> message registers a pending
+/// comment (status index and commenter rows: intake wrote only its row of record), erases it if its commenter
+/// was erased while it waited, and runs the pipeline on it; moderators' decisions come through
+/// <see cref="DecideAsync"/>. Idempotent: a re-delivered message finds the comment decided and its page
+/// current, and does nothing.
 /// </summary>
 public sealed partial class Moderator(
     CommentStore store, ModerationPipeline pipeline, CommentPages pages, TimeProvider time, ILogger<Moderator> logger)
@@ -16,6 +18,7 @@ public sealed partial class Moderator(
     {
         var message = JsonSerializer.Deserialize(messageText, CommentsJsonContext.Default.ModerateMessage)
             ?? throw new InvalidOperationException("Empty moderate message.");
+        var registered = false;
         while (true)
         {
             var comment = await store.GetAsync(message.ArticleId, message.CommentId, ct);
@@ -30,6 +33,20 @@ public sealed partial class Moderator(
                 await store.SyncIndexAsync(comment, null, ct);
                 await EnsurePageCurrentAsync(comment, ct);
                 return;
+            }
+            if (!registered)
+            {
+                // Listed and findable by its commenter from here on, also if a rule below keeps failing. Then the
+                // erasure check: an erasure that listed the commenter's comments before this registration wrote
+                // its time first, so one of the two always finds this comment.
+                await store.RegisterAsync(comment, ct);
+                registered = true;
+                if (await store.GetErasedAtAsync(comment.EmailHash, ct) is { } erasedAt && comment.CreatedAt <= erasedAt)
+                {
+                    await store.DeleteAsync(comment, ct);
+                    LogErasedWhileQueued(comment.ArticleId, comment.CommentId);
+                    return;
+                }
             }
             var verdict = await pipeline.DecideAsync(comment, ct);
             if (await TryApplyAsync(comment, verdict, "pipeline", ct))
@@ -93,6 +110,9 @@ public sealed partial class Moderator(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Comment {CommentId} on article {ArticleId}: {Status} by rule {Rule}")]
     private partial void LogDecided(string articleId, string commentId, string status, string rule);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Comment {CommentId} on article {ArticleId} was erased: its commenter was erased while it waited for moderation")]
+    private partial void LogErasedWhileQueued(string articleId, string commentId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Comment {CommentId} on article {ArticleId} no longer exists; nothing to moderate")]
     private partial void LogGone(string articleId, string commentId);

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
 using ServerlessNews.Comments;
+using ServerlessNews.DevServer;
+using ServerlessNews.Moderation;
 using ServerlessNews.Storage;
 using ServerlessNews.Tests.Infrastructure;
 
@@ -48,7 +51,7 @@ public sealed class CommentIntakeTests(CommentsFixture server) : IClassFixture<C
         Assert.NotNull(ids);
         Assert.Equal("intake-form", ids.Value.ArticleId);
 
-        // Durable before the answer: the pending row, its status index row and the moderate message exist.
+        // Durable before the answer: the pending row of record and the moderate message exist.
         var comment = await server.CommentAsync("intake-form", ids.Value.CommentId);
         Assert.NotNull(comment);
         Assert.Equal(CommentStatus.Pending, comment.Status);
@@ -56,11 +59,12 @@ public sealed class CommentIntakeTests(CommentsFixture server) : IClassFixture<C
         Assert.DoesNotContain(reader.Email, JsonSerializer.Serialize(comment), StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(reader.Ip, JsonSerializer.Serialize(comment), StringComparison.Ordinal);
         Assert.Equal(64, comment.EmailHash.Length);
-        var index = await server.Table(StorageNames.CommentsTable).GetEntityIfExistsAsync<TableEntity>(
-            CommentEntity.StatusPartition(CommentStatus.Pending), CommentEntity.StatusRowKey("intake-form", ids.Value.CommentId));
-        Assert.True(index.HasValue);
         var messages = (await server.Queue(StorageNames.ModerateQueue).PeekMessagesAsync(32)).Value;
         Assert.Contains(messages, m => m.MessageText.Contains(ids.Value.CommentId, StringComparison.Ordinal));
+        // That is all the request wrote: the moderator registers the comment in the status index (and under its commenter).
+        Task<NullableResponse<TableEntity>> IndexRowAsync(string status) => server.Table(StorageNames.CommentsTable).GetEntityIfExistsAsync<TableEntity>(
+            CommentEntity.StatusPartition(status), CommentEntity.StatusRowKey("intake-form", ids.Value.CommentId));
+        Assert.False((await IndexRowAsync(CommentStatus.Pending)).HasValue);
 
         // The page says so without JavaScript: the fragment targets the notice, which CSS shows on :target.
         var page = Html.Parse((await server.PageAsync(path))!);
@@ -72,6 +76,8 @@ public sealed class CommentIntakeTests(CommentsFixture server) : IClassFixture<C
         var status = await server.Client.GetFromJsonAsync<JsonElement>("/api/comments/pending?token=" + Uri.EscapeDataString(token));
         Assert.Equal("awaiting moderation", status.GetProperty("status").GetString());
         await server.DrainModerateQueueAsync();
+        Assert.True((await IndexRowAsync(CommentStatus.Held)).HasValue);
+        Assert.False((await IndexRowAsync(CommentStatus.Pending)).HasValue);
     }
 
     [Fact]
@@ -236,5 +242,44 @@ public sealed class CommentFloodTests(FloodFixture server) : IClassFixture<Flood
         var other = server.NewReader();
         var another = await server.Client.SendAsync(server.Json(new { articleId = "flood", name = "B", email = other.Email, comment = "Fourth" }, other.Ip));
         Assert.Equal(HttpStatusCode.Accepted, another.StatusCode);
+        await server.DrainModerateQueueAsync();
+    }
+
+    [Fact]
+    public async Task A_flood_spread_over_two_instances_is_held_by_the_moderation_flood_rule()
+    {
+        await server.PublishAsync("flood-instances");
+        var settings = server.Settings();
+        settings["urls"] = "http://127.0.0.1:0";
+        settings["DevServer:DisableTriggers"] = "true";
+        settings["Logging:LogLevel:Default"] = "Warning";
+        await using var second = await DevServerApp.BuildAsync([], settings);
+        await second.StartAsync();
+        using var secondClient = new HttpClient { BaseAddress = new Uri(second.Urls.First()) };
+
+        async Task<string> PostAsync(HttpClient client, string email, string ip, string text)
+        {
+            var response = await client.SendAsync(server.Json(new { articleId = "flood-instances", name = "A", email, comment = text }, ip));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        }
+        var reader = server.NewReader();
+        var first = await PostAsync(server.Client, reader.Email, reader.Ip, "First");
+        await server.DrainModerateQueueAsync();
+        // Each instance keeps its own window, so the second one accepts these; moderation sees every instance's.
+        var sameIp = await PostAsync(secondClient, server.NewReader().Email, reader.Ip, "Same address");
+        var sameEmail = await PostAsync(secondClient, reader.Email.ToUpperInvariant(), server.NewReader().Ip, "Same email");
+        var stranger = server.NewReader();
+        var unrelated = await PostAsync(secondClient, stranger.Email, stranger.Ip, "Someone else");
+        await server.DrainModerateQueueAsync();
+
+        Assert.Equal(ModerationRules.PreModeration, (await server.CommentAsync("flood-instances", first))!.Rule);
+        Assert.Equal(ModerationRules.PreModeration, (await server.CommentAsync("flood-instances", unrelated))!.Rule);
+        foreach (var (id, what) in new[] { (sameIp, "same address"), (sameEmail, "same email address") })
+        {
+            var comment = (await server.CommentAsync("flood-instances", id))!;
+            Assert.Equal((CommentStatus.Held, ModerationRules.Flood), (comment.Status, comment.Rule));
+            Assert.Contains($"Comment {first} on flood-instances came from the {what}", comment.Evidence, StringComparison.Ordinal);
+        }
     }
 }

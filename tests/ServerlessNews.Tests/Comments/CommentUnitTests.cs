@@ -1,5 +1,6 @@
 using System.Net;
 using System.Reflection;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
@@ -49,6 +50,51 @@ public sealed class CommentUnitTests
         var second = keys.NewCommentId();
         Assert.True(CommentKeys.IsCommentId(first));
         Assert.True(string.CompareOrdinal(first, second) < 0);
+    }
+
+    [Theory]
+    [InlineData("I drove over it today.")]
+    [InlineData("  I drove\tover it\r\n\n today.  ")]
+    [InlineData("ÉCOLE Straße İstanbul ΣΟΦΙΑ")]
+    [InlineData("Emoji 👍🏽 and Deseret 𐐀𐐁 letters")]
+    [InlineData("\u00a0non-breaking\u2003em space\u3000ideographic")]
+    [InlineData("")]
+    public void Hashes_keep_their_stored_form(string text)
+    {
+        // Rows store these hashes (duplicates, commenters, flood): they must not change with the implementation.
+        var key = HMACSHA256.HashData(Encoding.UTF8.GetBytes("derived:k1"), "commenter-hash"u8);
+        string Expected(string value) => Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(value)));
+        var keys = Keys();
+        var email = keys.EmailHash(" Ana@Example.COM");
+        Assert.Equal(Expected("email:ana@example.com"), email);
+        Assert.Equal(Expected("ip:198.51.100.7"), keys.IpHash("198.51.100.7"));
+        foreach (var comment in (string[])[text, text + " " + new string('Ä', 3000) + "\n"])
+        {
+            var words = string.Join(' ', comment.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant();
+            Assert.Equal(Expected("content:" + email + ":" + words), keys.ContentHash(email, comment));
+        }
+    }
+
+    [Fact]
+    public void The_flood_gate_claims_address_and_email_together_for_the_window_and_takes_back_a_failed_claim()
+    {
+        var gate = new FloodGate(Options.Create(new CommentOptions { FloodWindow = TimeSpan.FromSeconds(15) }));
+        var t0 = Clock.GetUtcNow();
+        Assert.True(gate.TryClaim("ip1", "email1", t0));
+        Assert.False(gate.TryClaim("ip1", "email2", t0.AddSeconds(1)));
+        Assert.False(gate.TryClaim("ip2", "email1", t0.AddSeconds(1)));
+        Assert.True(gate.TryClaim("ip2", "email2", t0.AddSeconds(1))); // the refused claims took neither key
+        Assert.False(gate.TryClaim("ip1", "email3", t0.AddSeconds(14.9)));
+        Assert.True(gate.TryClaim("ip1", "email1", t0.AddSeconds(15)));
+
+        var failed = t0.AddSeconds(20);
+        Assert.True(gate.TryClaim("ip3", "email3", failed));
+        gate.Release("ip3", "email3", failed);
+        Assert.True(gate.TryClaim("ip3", "email3", failed.AddSeconds(1)));
+
+        var off = new FloodGate(Options.Create(new CommentOptions { FloodWindow = TimeSpan.Zero }));
+        Assert.True(off.TryClaim("ip", "email", t0));
+        Assert.True(off.TryClaim("ip", "email", t0));
     }
 
     [Theory]

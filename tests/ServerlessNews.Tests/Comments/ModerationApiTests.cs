@@ -2,7 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using ServerlessNews.Comments;
+using ServerlessNews.Index;
+using ServerlessNews.Moderation;
 using ServerlessNews.Storage;
 using ServerlessNews.Tests.Infrastructure;
 
@@ -77,19 +81,22 @@ public sealed class ModerationApiTests(CommentsFixture server) : IClassFixture<C
         {
             ids.Add(await server.PostAsync("api-paging", "Paged comment " + i));
         }
+        await server.DrainModerateQueueAsync(); // every one held by pre-moderation
         var seen = new List<string>();
         string? continuation = null;
+        var pages = 0;
         do
         {
             var page = await (await server.Client.SendAsync(CommentsFixture.Moderation(HttpMethod.Get,
-                "comments?status=pending" + (continuation is null ? "" : "&continuation=" + Uri.EscapeDataString(continuation)))))
+                "comments?status=held" + (continuation is null ? "" : "&continuation=" + Uri.EscapeDataString(continuation)))))
                 .Content.ReadFromJsonAsync<JsonElement>();
             seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!));
             continuation = page.GetProperty("continuation").GetString();
+            pages++;
         }
         while (continuation is not null);
         Assert.Equal(ids, seen.Where(ids.Contains));
-        await server.DrainModerateQueueAsync();
+        Assert.True(pages >= 2, $"{seen.Count} held comments came in {pages} page(s)");
     }
 
     [Fact]
@@ -112,6 +119,65 @@ public sealed class ModerationApiTests(CommentsFixture server) : IClassFixture<C
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         var badAction = await server.Client.SendAsync(CommentsFixture.Moderation(HttpMethod.Post, $"comments/api-decide/{id}/publish"));
         Assert.Equal(HttpStatusCode.BadRequest, badAction.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_comment_still_in_the_moderate_queue_when_its_commenter_is_erased_is_erased_when_moderated()
+    {
+        await server.PublishAsync("api-erase-queued");
+        var email = server.NewReader().Email;
+        var queued = await server.PostAsync("api-erase-queued", "Posted just before the erasure.", name: "Quinn", email: email);
+
+        // Not yet registered under its commenter (the moderator does that), so erasure does not find it now...
+        var erase = await server.Client.SendAsync(CommentsFixture.Moderation(HttpMethod.Post, "commenters/erase", new { email }));
+        Assert.Equal(HttpStatusCode.OK, erase.StatusCode);
+        Assert.Equal(0, (await erase.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("erased").GetInt32());
+        var hash = server.Get<CommentKeys>().EmailHash(email);
+        var marker = Assert.Single(await server.Table(StorageNames.CommentersTable)
+            .QueryAsync<TableEntity>(e => e.PartitionKey == CommentStore.ErasedPartition(hash)).ToListAsync());
+        Assert.Equal(["ErasedAt", "PartitionKey", "RowKey", "Timestamp", "odata.etag"], marker.Keys.Order(StringComparer.Ordinal));
+
+        // ...but the moderator, which registers it, finds the erasure and erases it.
+        await server.DrainModerateQueueAsync();
+        Assert.Null(await server.CommentAsync("api-erase-queued", queued));
+        Assert.Empty(await server.Table(StorageNames.CommentsTable)
+            .QueryAsync<TableEntity>(e => e.RowKey == CommentEntity.StatusRowKey("api-erase-queued", queued)).ToListAsync());
+        Assert.Empty(await server.Table(StorageNames.CommentersTable).QueryAsync<TableEntity>(e => e.PartitionKey == hash).ToListAsync());
+
+        // A comment posted after the erasure is the commenter's new one.
+        var later = await server.PostAsync("api-erase-queued", "Back after the erasure.", name: "Quinn", email: email);
+        await server.DrainModerateQueueAsync();
+        Assert.Equal(CommentStatus.Held, (await server.CommentAsync("api-erase-queued", later))!.Status);
+    }
+
+    [Fact]
+    public async Task A_comment_whose_moderation_keeps_failing_is_listed_as_pending_and_exported()
+    {
+        await server.PublishAsync("api-stuck");
+        var email = server.NewReader().Email;
+        var id = await server.PostAsync("api-stuck", "Posted while the classifier is down.", email: email);
+        var message = (await server.Queue(StorageNames.ModerateQueue).PeekMessagesAsync(32)).Value
+            .Single(m => m.MessageText.Contains(id, StringComparison.Ordinal)).MessageText;
+        var pipeline = new ModerationPipeline(server.Get<CommentStore>(), server.Get<ArticleIndex>(), server.Get<FloodRecord>(), new FailingClassifier(),
+            server.Get<IOptions<ModerationOptions>>(), server.Get<IOptions<CommentOptions>>());
+        var failing = new Moderator(server.Get<CommentStore>(), pipeline, server.Get<CommentPages>(), TimeProvider.System, NullLogger<Moderator>.Instance);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => failing.HandleAsync(message, CancellationToken.None));
+
+        Assert.Contains(await ListAllAsync("pending"), i => i.GetProperty("id").GetString() == id);
+        var export = await server.Client.SendAsync(CommentsFixture.Moderation(HttpMethod.Post, "commenters/export", new { email }));
+        var exported = (await export.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("comments").EnumerateArray();
+        Assert.Equal([id], exported.Select(c => c.GetProperty("id").GetString()));
+
+        await server.DrainModerateQueueAsync(); // the next delivery decides it
+        Assert.DoesNotContain(await ListAllAsync("pending"), i => i.GetProperty("id").GetString() == id);
+        Assert.Contains(await ListAllAsync("held"), i => i.GetProperty("id").GetString() == id);
+    }
+
+    private sealed class FailingClassifier : ICommentClassifier
+    {
+        public ValueTask<ClassifierResult?> ClassifyAsync(ClassifierInput input, CancellationToken ct) =>
+            throw new HttpRequestException("The classifier is unreachable.");
     }
 
     [Fact]

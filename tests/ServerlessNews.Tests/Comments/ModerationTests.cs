@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using ServerlessNews.Comments;
+using ServerlessNews.Index;
 using ServerlessNews.Moderation;
 using ServerlessNews.Tests.Infrastructure;
 
@@ -98,24 +100,69 @@ public sealed class ModerationTests(CommentsFixture server) : IClassFixture<Comm
         await server.PublishAsync("mod-modes");
         var plain = await server.PostAsync("mod-modes", "Plain comment.");
         var flagged = await server.PostAsync("mod-modes", "Something the classifier dislikes.");
-        var store = server.Get<CommentStore>();
         var post = Options.Create(new ModerationOptions { Mode = ModerationMode.Post, HashKey = "k" });
 
-        var postVerdict = await new ModerationPipeline(store, new NoCommentClassifier(), post)
+        var postVerdict = await Pipeline(new NoCommentClassifier(), post)
             .DecideAsync((await server.CommentAsync("mod-modes", plain))!, CancellationToken.None);
         Assert.Equal(new Verdict(CommentStatus.Approved, ModerationRules.PostModeration, postVerdict.Evidence), postVerdict);
 
-        var classified = await new ModerationPipeline(store, new DislikingClassifier(), post)
+        var classified = await Pipeline(new DislikingClassifier(), post)
             .DecideAsync((await server.CommentAsync("mod-modes", flagged))!, CancellationToken.None);
         Assert.Equal(new Verdict(CommentStatus.Held, ModerationRules.Classifier, "toxicity 0.91"), classified);
         Assert.IsType<NoCommentClassifier>(server.Get<ICommentClassifier>());
         await server.DrainModerateQueueAsync();
     }
 
+    private ModerationPipeline Pipeline(ICommentClassifier classifier, IOptions<ModerationOptions> options) =>
+        new(server.Get<CommentStore>(), server.Get<ArticleIndex>(), server.Get<FloodRecord>(), classifier, options, server.Get<IOptions<CommentOptions>>());
+
     private sealed class DislikingClassifier : ICommentClassifier
     {
         public ValueTask<ClassifierResult?> ClassifyAsync(ClassifierInput input, CancellationToken ct) =>
             ValueTask.FromResult(input.Text.Contains("dislikes", StringComparison.Ordinal) ? new ClassifierResult("hold", "toxicity 0.91") : null);
+    }
+
+    [Fact]
+    public async Task A_comment_on_an_article_killed_after_intake_read_it_is_rejected_by_the_article_rule()
+    {
+        await server.PublishAsync("mod-killed");
+        var before = await server.PostAsync("mod-killed", "Posted while the article was up.");
+        // Killed by another instance (these services, not the DevServer's): the DevServer read the article for the
+        // first comment and keeps it for PublishedArticleCache.Lifetime, so it still takes a comment.
+        await server.SubmitAsync(TestArticles.Valid("mod-killed", revision: 2).With("status", "killed"));
+        await server.DrainPublishQueueAsync();
+        Assert.Equal("killed", (await server.StatusAsync("mod-killed")).GetProperty("state").GetString());
+        var after = await server.PostAsync("mod-killed", "Posted after the kill, within the cache's lifetime.");
+        await server.DrainModerateQueueAsync();
+
+        foreach (var id in new[] { before, after })
+        {
+            var comment = (await server.CommentAsync("mod-killed", id))!;
+            Assert.Equal((CommentStatus.Rejected, ModerationRules.Article), (comment.Status, comment.Rule));
+            Assert.Contains("killed", comment.Evidence, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Intake_keeps_a_published_article_for_the_cache_lifetime_or_until_this_instance_publishes_a_change()
+    {
+        await server.PublishAsync("mod-cache");
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var cache = new PublishedArticleCache(server.Get<ArticleIndex>(), clock);
+        Assert.Null(await cache.GetPublishedAsync("mod-cache-unknown", CancellationToken.None));
+        var article = (await cache.GetPublishedAsync("mod-cache", CancellationToken.None))!;
+
+        await server.SubmitAsync(TestArticles.Valid("mod-cache", revision: 2).With("status", "killed"));
+        await server.DrainPublishQueueAsync();
+        Assert.Same(article, await cache.GetPublishedAsync("mod-cache", CancellationToken.None));
+        clock.Advance(PublishedArticleCache.Lifetime);
+        Assert.Null(await cache.GetPublishedAsync("mod-cache", CancellationToken.None));
+
+        await server.SubmitAsync(TestArticles.Valid("mod-cache", revision: 3).With("publishedAt", DateTimeOffset.UtcNow.AddHours(-1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)));
+        await server.DrainPublishQueueAsync();
+        article = (await cache.GetPublishedAsync("mod-cache", CancellationToken.None))!;
+        await cache.ArticleChangedAsync(article, CancellationToken.None); // what the Publisher tells its observers
+        Assert.NotSame(article, await cache.GetPublishedAsync("mod-cache", CancellationToken.None));
     }
 
     [Fact]
