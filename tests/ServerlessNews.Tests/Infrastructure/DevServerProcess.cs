@@ -18,6 +18,11 @@ public sealed class DevServerProcess : IDisposable
 
     public Uri BaseAddress { get; }
 
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Whether the process ends within <paramref name="timeout"/> (or has ended already).</summary>
+    public bool ExitsWithin(TimeSpan timeout) => _process.WaitForExit(timeout);
+
     public static async Task<DevServerProcess> StartAsync(IDictionary<string, string> environment, params string[] args)
     {
         var port = FreePort();
@@ -32,8 +37,10 @@ public sealed class DevServerProcess : IDisposable
             start.Environment[key] = value;
         }
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // Kept in a file, so that when a process dies unexpectedly its last words can be read.
+        var log = TextWriter.Synchronized(File.CreateText(Path.Combine(Path.GetTempPath(), $"serverlessnews-devserver-{process.Id}.log")));
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { log.WriteLine(e.Data); log.Flush(); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { log.WriteLine(e.Data); log.Flush(); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new DevServerProcess(process, port);

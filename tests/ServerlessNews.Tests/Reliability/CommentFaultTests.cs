@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Net;
-using Azure.Storage.Queues;
 using ServerlessNews.Comments;
 using ServerlessNews.DevServer;
-using ServerlessNews.Storage;
 using ServerlessNews.Tests.Infrastructure;
 
 namespace ServerlessNews.Tests.Reliability;
@@ -55,8 +53,6 @@ public sealed class CommentFaultTests : IAsyncLifetime
         return await Task.WhenAll(responses.Select(HostApi.AcceptedCommentIdAsync));
     }
 
-    private QueueClient ModerateQueue() => new QueueServiceClient(_azurite.ConnectionString).GetQueueClient(StorageNames.ModerateQueue);
-
     [Fact]
     public async Task Every_comment_answered_202_before_a_crash_reaches_a_verdict_after_restart()
     {
@@ -87,7 +83,7 @@ public sealed class CommentFaultTests : IAsyncLifetime
         using var second = await DevServerProcess.StartAsync(Environment());
         using var client = HostApi.Client(second.BaseAddress);
         // Messages the killed host held stay invisible until their 10-minute lease runs out; every other comment is decided.
-        await HostApi.AssertEveryCommentDecidedOrHeldAsync(client, ModerateQueue(), ids);
+        await HostApi.AssertEveryCommentDecidedOrHeldAsync(_azurite.ConnectionString, ids);
     }
 
     [Fact]
@@ -104,6 +100,6 @@ public sealed class CommentFaultTests : IAsyncLifetime
         using var second = await DevServerProcess.StartAsync(Environment());
         using var client = HostApi.Client(second.BaseAddress);
         // The moderator of the killed host may have held some messages (10-minute lease); every other comment is decided.
-        await HostApi.AssertEveryCommentDecidedOrHeldAsync(client, ModerateQueue(), ids);
+        await HostApi.AssertEveryCommentDecidedOrHeldAsync(_azurite.ConnectionString, ids);
     }
 }

@@ -131,7 +131,7 @@ public sealed class PublishAndModerateFaultTests : IAsyncLifetime
 
         // Messages the killed host held stay invisible until their 10-minute lease runs out; everything else
         // is finished by the new host.
-        await HostApi.AssertEveryCommentDecidedOrHeldAsync(api, queues.GetQueueClient(StorageNames.ModerateQueue), commentIds);
+        await HostApi.AssertEveryCommentDecidedOrHeldAsync(_azurite.ConnectionString, commentIds);
         var publishQueue = queues.GetQueueClient(StorageNames.PublishQueue);
         var (published, heldPublishes) = await Poll.UntilAsync(async () =>
         {
