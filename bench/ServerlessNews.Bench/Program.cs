@@ -53,7 +53,7 @@ if (Runs("publish"))
 }
 if (Runs("intake"))
 {
-    results.AddRange(await CommentIntakeBench.RunAsync(azurite, quick));
+    results.AddRange(await CommentIntakeBench.RunAsync(quick));
 }
 
 Console.WriteLine();
