@@ -55,7 +55,7 @@ if (Runs("render"))
 }
 if (Runs("intake"))
 {
-    Report(await CommentIntakeBench.RunAsync(azurite, quick));
+    Report(await CommentIntakeBench.RunAsync(quick));
 }
 if (scale)
 {
