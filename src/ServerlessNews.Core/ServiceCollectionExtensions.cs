@@ -20,7 +20,14 @@ public static class ServiceCollectionExtensions
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
-        services.AddAzureClients(clients => clients.AddStorageClients(configuration));
+        services.AddAzureClients(clients =>
+        {
+            clients.AddStorageClients(configuration);
+            // The SDK's request logging formats every request's and response's headers for an ILogger that
+            // drops them below Warning: a measurable share of each storage round trip. Failures still surface
+            // as exceptions, and requests are still traced (OpenTelemetry).
+            clients.ConfigureDefaults(options => options.Diagnostics.IsLoggingEnabled = false);
+        });
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<StorageBootstrap>();

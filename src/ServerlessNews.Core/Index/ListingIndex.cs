@@ -31,7 +31,13 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
 
     public static string MonthsPartition(string listingKey) => "months|" + listingKey;
 
-    public static string RelatedByPartition(string articleId) => "relatedby|" + articleId;
+    /// <summary>
+    /// Which pages show which article as related: one partition, RowKey = related id + "|" + page id, so that a
+    /// page's records are one transaction and a kill finds the pages that show an article with one key range.
+    /// </summary>
+    public const string RelatedByPartition = "relatedby";
+
+    private static string RelatedByKey(string relatedId, string pageId) => relatedId + "|" + pageId;
 
     /// <summary>
     /// Brings the article's rows in line with its stored state: a published article is in every listing it
@@ -433,22 +439,27 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
 
     public async Task ClearDirtyAsync(string outputKey, CancellationToken ct) => await DeleteIfExistsAsync((DirtyPartition, outputKey), ct);
 
-    /// <summary>Remembers that <paramref name="articleId"/>'s page shows each of <paramref name="relatedIds"/>.</summary>
-    public async Task RecordRelatedAsync(string articleId, IEnumerable<string> relatedIds, CancellationToken ct) =>
-        await Task.WhenAll(relatedIds.Select(id =>
-            _table.UpsertEntityAsync(new TableEntity(RelatedByPartition(id), articleId), TableUpdateMode.Replace, ct)));
+    /// <summary>Remembers that <paramref name="articleId"/>'s page shows each of <paramref name="relatedIds"/>: one transaction.</summary>
+    public async Task RecordRelatedAsync(string articleId, IEnumerable<string> relatedIds, CancellationToken ct)
+    {
+        foreach (var chunk in relatedIds.Distinct(StringComparer.Ordinal).Chunk(100))
+        {
+            await _table.SubmitTransactionAsync(chunk.Select(id => new TableTransactionAction(
+                TableTransactionActionType.UpsertReplace, new TableEntity(RelatedByPartition, RelatedByKey(id, articleId)))), ct);
+        }
+    }
 
     /// <summary>
-    /// Every recorded (related article, page) pair, for a rebuild: one query over the "relatedby|" partitions
-    /// instead of a write per pair and page when the pairs are already recorded, as they are after the first render.
+    /// Every recorded (related article, page) pair, for a rebuild: one partition query instead of a write per
+    /// page when the pairs are already recorded, as they are after the first render.
     /// </summary>
     public async Task<RelatedPairs> RelatedPairsAsync(CancellationToken ct)
     {
         var pairs = new RelatedPairs();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {RelatedByPartition("")} and PartitionKey lt {"relatedby}"}");
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: ct))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RelatedByPartition}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey"], cancellationToken: ct))
         {
-            pairs.Add(row.PartitionKey, row.RowKey);
+            pairs.Add(row.RowKey);
         }
         return pairs;
     }
@@ -456,11 +467,11 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
     /// <summary>Records only the pairs <paramref name="recorded"/> does not hold yet, and remembers them there.</summary>
     public async Task RecordRelatedAsync(string articleId, IEnumerable<string> relatedIds, RelatedPairs recorded, CancellationToken ct)
     {
-        var missing = relatedIds.Where(id => !recorded.Contains(RelatedByPartition(id), articleId)).ToList();
+        var missing = relatedIds.Where(id => !recorded.Contains(RelatedByKey(id, articleId))).ToList();
         await RecordRelatedAsync(articleId, missing, ct);
         foreach (var id in missing)
         {
-            recorded.Add(RelatedByPartition(id), articleId);
+            recorded.Add(RelatedByKey(id, articleId));
         }
     }
 
@@ -468,10 +479,12 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
     public async Task<List<string>> RelatedByAsync(string articleId, CancellationToken ct)
     {
         var ids = new List<string>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RelatedByPartition(articleId)}");
+        // Article ids have no '|', and '}' follows '|': the range holds exactly this article's records.
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {RelatedByPartition} and RowKey gt {articleId + "|"} and RowKey lt {articleId + "}"}");
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct))
         {
-            ids.Add(row.RowKey);
+            ids.Add(row.RowKey[(articleId.Length + 1)..]);
         }
         return ids;
     }
@@ -480,14 +493,14 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
     private partial void LogOvertaken(string articleId, long revision, long newer);
 }
 
-/// <summary>Recorded "page shows related article" pairs, as the relatedby partitions hold them; thread-safe.</summary>
+/// <summary>Recorded "page shows related article" pairs, by their row keys in the relatedby partition; thread-safe.</summary>
 public sealed class RelatedPairs
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _pairs = new(StringComparer.Ordinal);
 
     public int Count => _pairs.Count;
 
-    public void Add(string partitionKey, string rowKey) => _pairs.TryAdd(partitionKey + "\n" + rowKey, 0);
+    public void Add(string rowKey) => _pairs.TryAdd(rowKey, 0);
 
-    public bool Contains(string partitionKey, string rowKey) => _pairs.ContainsKey(partitionKey + "\n" + rowKey);
+    public bool Contains(string rowKey) => _pairs.ContainsKey(rowKey);
 }
