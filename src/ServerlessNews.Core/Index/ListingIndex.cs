@@ -498,8 +498,6 @@ public sealed class RelatedPairs
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _pairs = new(StringComparer.Ordinal);
 
-    public int Count => _pairs.Count;
-
     public void Add(string rowKey) => _pairs.TryAdd(rowKey, 0);
 
     public bool Contains(string rowKey) => _pairs.ContainsKey(rowKey);

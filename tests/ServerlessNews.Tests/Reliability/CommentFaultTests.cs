@@ -1,40 +1,23 @@
 using System.Globalization;
 using System.Net;
 using ServerlessNews.Comments;
-using ServerlessNews.DevServer;
 using ServerlessNews.Tests.Infrastructure;
 
 namespace ServerlessNews.Tests.Reliability;
 
 /// <summary>A host crash after comments were answered 202 (JSON) or 303 (the page's form), against an Azurite with disk persistence running apart from the DevServer.</summary>
-public sealed class CommentFaultTests : IAsyncLifetime
+public sealed class CommentFaultTests() : DiskAzuriteTests("comment-faults")
 {
     private const int Comments = 20;
     private const string ArticleId = "crash-comments";
-    private readonly string _location = Path.Combine(Path.GetTempPath(), "serverlessnews-comment-faults-" + Guid.NewGuid().ToString("N"));
-    private AzuriteProcess _azurite = null!;
-
-    public async ValueTask InitializeAsync() => _azurite = await AzuriteProcess.StartAsync(_location);
-
-    public async ValueTask DisposeAsync()
+    private Dictionary<string, string> Environment(bool triggers = true) => HostEnvironment(new()
     {
-        await _azurite.DisposeAsync();
-        Directory.Delete(_location, recursive: true);
-    }
-
-    private Dictionary<string, string> Environment(bool triggers = true) => new()
-    {
-        ["AzureWebJobsStorage"] = _azurite.ConnectionString,
-        ["Webhooks__Secret"] = StorageFixture.Secret,
-        ["Site__BaseUrl"] = StorageFixture.BaseUrl,
         ["Moderation__Key"] = StorageFixture.ModerationKey,
         ["Webhooks__PublishInline"] = "true",
         // Every client here is 127.0.0.1: distinct emails alone cannot get past a per-address flood window.
         ["Comments__FloodWindow"] = "00:00:00",
         ["DevServer__DisableTriggers"] = triggers ? "false" : "true",
-        ["AzureWebJobs__extensions__queues__visibilityTimeout"] = "00:00:00",
-        ["AzureWebJobs__extensions__queues__maxPollingInterval"] = "00:00:00.500",
-    };
+    });
 
     /// <summary>Publishes an article, posts comments on it at once (JSON or as the page's form), then kills the host.</summary>
     private static async Task<string[]> PostAndCrashAsync(DevServerProcess server, bool form = false)
@@ -83,7 +66,7 @@ public sealed class CommentFaultTests : IAsyncLifetime
         using var second = await DevServerProcess.StartAsync(Environment());
         using var client = HostApi.Client(second.BaseAddress);
         // Messages the killed host held stay invisible until their 10-minute lease runs out; every other comment is decided.
-        await HostApi.AssertEveryCommentDecidedOrHeldAsync(_azurite.ConnectionString, ids);
+        await HostApi.AssertEveryCommentDecidedOrHeldAsync(Azurite.ConnectionString, ids);
     }
 
     [Fact]
@@ -100,6 +83,6 @@ public sealed class CommentFaultTests : IAsyncLifetime
         using var second = await DevServerProcess.StartAsync(Environment());
         using var client = HostApi.Client(second.BaseAddress);
         // The moderator of the killed host may have held some messages (10-minute lease); every other comment is decided.
-        await HostApi.AssertEveryCommentDecidedOrHeldAsync(_azurite.ConnectionString, ids);
+        await HostApi.AssertEveryCommentDecidedOrHeldAsync(Azurite.ConnectionString, ids);
     }
 }

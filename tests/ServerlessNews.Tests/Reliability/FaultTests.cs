@@ -11,31 +11,15 @@ using ServerlessNews.Tests.Infrastructure;
 namespace ServerlessNews.Tests.Reliability;
 
 /// <summary>Failures a serverless host really sees, against an Azurite with disk persistence running apart from the DevServer.</summary>
-public sealed class FaultTests : IAsyncLifetime
+public sealed class FaultTests() : DiskAzuriteTests("faults")
 {
-    private readonly string _location = Path.Combine(Path.GetTempPath(), "serverlessnews-faults-" + Guid.NewGuid().ToString("N"));
-    private AzuriteProcess _azurite = null!;
-
-    public async ValueTask InitializeAsync() => _azurite = await AzuriteProcess.StartAsync(_location);
-
-    public async ValueTask DisposeAsync()
+    private Dictionary<string, string> Environment() => HostEnvironment(new()
     {
-        await _azurite.DisposeAsync();
-        Directory.Delete(_location, recursive: true);
-    }
-
-    private Dictionary<string, string> Environment() => new()
-    {
-        ["AzureWebJobsStorage"] = _azurite.ConnectionString,
-        ["Webhooks__Secret"] = StorageFixture.Secret,
-        ["Site__BaseUrl"] = StorageFixture.BaseUrl,
         // These tests are about the queue path: no publishing within the webhook request.
         ["Webhooks__PublishInline"] = "false",
-        // Retry at once rather than after host.json's 10 s back-off, and poison after two tries.
-        ["AzureWebJobs__extensions__queues__visibilityTimeout"] = "00:00:00",
+        // Poison after two tries (the retry is at once, not after host.json's 10 s back-off).
         ["AzureWebJobs__extensions__queues__maxDequeueCount"] = "2",
-        ["AzureWebJobs__extensions__queues__maxPollingInterval"] = "00:00:00.500",
-    };
+    });
 
     private async Task<string[]> PostAndCrashAsync(string prefix, bool triggers, int publishedBeforeCrash = 0)
     {
@@ -68,7 +52,7 @@ public sealed class FaultTests : IAsyncLifetime
             var page = await client.GetStringAsync(new Uri($"/world/2026/11/27/{id}/", UriKind.Relative));
             Assert.Contains("Harbour bridge reopens after repairs", page, StringComparison.Ordinal);
         }
-        var submissions = await new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient(StorageNames.SubmissionsContainer).GetBlobsAsync().CountAsync();
+        var submissions = await new BlobServiceClient(Azurite.ConnectionString).GetBlobContainerClient(StorageNames.SubmissionsContainer).GetBlobsAsync().CountAsync();
         Assert.Equal(ids.Length, submissions);
     }
 
@@ -79,7 +63,7 @@ public sealed class FaultTests : IAsyncLifetime
 
         using var second = await DevServerProcess.StartAsync(Environment());
         using var client = new HttpClient { BaseAddress = second.BaseAddress };
-        var queue = new QueueServiceClient(_azurite.ConnectionString).GetQueueClient(StorageNames.PublishQueue);
+        var queue = new QueueServiceClient(Azurite.ConnectionString).GetQueueClient(StorageNames.PublishQueue);
         // Messages the killed host held stay invisible until their 10-minute lease (fixed in the queue
         // listener) runs out, then are delivered again; every other one is published by the new host.
         var counts = await Poll.UntilAsync<int[]>(async () =>
@@ -106,9 +90,9 @@ public sealed class FaultTests : IAsyncLifetime
         try
         {
             using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
-            var ports = (_azurite.BlobPort, _azurite.QueuePort, _azurite.TablePort);
+            var ports = (Azurite.BlobPort, Azurite.QueuePort, Azurite.TablePort);
 
-            await _azurite.DisposeAsync();
+            await Azurite.DisposeAsync();
             try
             {
                 var during = await client.SendAsync(Webhook.SignedDelivery(TestArticles.Valid("outage")));
@@ -126,7 +110,7 @@ public sealed class FaultTests : IAsyncLifetime
                 // for something not stored, never a 500: the request got no answer at all.
             }
 
-            _azurite = await AzuriteProcess.StartAsync(_location, ports);
+            Azurite = await AzuriteProcess.StartAsync(Location, ports);
             if (server.HasExited)
             {
                 server.Dispose();
@@ -148,7 +132,7 @@ public sealed class FaultTests : IAsyncLifetime
     {
         using var server = await DevServerProcess.StartAsync(Environment());
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
-        var queues = new QueueServiceClient(_azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var queues = new QueueServiceClient(Azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var message = JsonSerializer.Serialize(new PublishMessage("poisoned", 1, "poisoned/missing.json"), CoreJsonContext.Default.PublishMessage);
         await queues.GetQueueClient(StorageNames.PublishQueue).SendMessageAsync(message);
 
@@ -159,7 +143,7 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.Contains("does not exist", status.GetProperty("reason").GetString(), StringComparison.OrdinalIgnoreCase);
 
         // The operator fixes the cause, then replays.
-        await new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient(StorageNames.SubmissionsContainer)
+        await new BlobServiceClient(Azurite.ConnectionString).GetBlobContainerClient(StorageNames.SubmissionsContainer)
             .UploadBlobAsync("poisoned/missing.json", BinaryData.FromString(TestArticles.Valid("poisoned").ToJsonString()));
         using (var replay = await DevServerProcess.StartAsync(Environment(), "replay-poison", "publish"))
         {

@@ -7,7 +7,6 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
 using ServerlessNews.Articles;
-using ServerlessNews.DevServer;
 using ServerlessNews.Index;
 using ServerlessNews.Storage;
 using ServerlessNews.Tests.Infrastructure;
@@ -18,36 +17,20 @@ namespace ServerlessNews.Tests.Reliability;
 /// Publishes and moderations in flight together when the host is killed (SIGKILL), against an Azurite with
 /// disk persistence running apart from the DevServer.
 /// </summary>
-public sealed class PublishAndModerateFaultTests : IAsyncLifetime
+public sealed class PublishAndModerateFaultTests() : DiskAzuriteTests("mixed-faults")
 {
     private const int Articles = 30;
     private const int CommentsPerKind = 15;
     private const string CommentedId = "crash-mixed-commented";
     private const string Headline = "Harbour bridge reopens after repairs";
-    private readonly string _location = Path.Combine(Path.GetTempPath(), "serverlessnews-mixed-faults-" + Guid.NewGuid().ToString("N"));
-    private AzuriteProcess _azurite = null!;
-
-    public async ValueTask InitializeAsync() => _azurite = await AzuriteProcess.StartAsync(_location);
-
-    public async ValueTask DisposeAsync()
+    private Dictionary<string, string> Environment() => HostEnvironment(new()
     {
-        await _azurite.DisposeAsync();
-        Directory.Delete(_location, recursive: true);
-    }
-
-    private Dictionary<string, string> Environment() => new()
-    {
-        ["AzureWebJobsStorage"] = _azurite.ConnectionString,
-        ["Webhooks__Secret"] = StorageFixture.Secret,
-        ["Site__BaseUrl"] = StorageFixture.BaseUrl,
         ["Moderation__Key"] = StorageFixture.ModerationKey,
         // Publishing on the queue only, so that publishes are still in flight when the host dies.
         ["Webhooks__PublishInline"] = "false",
         // Every client here is 127.0.0.1: distinct emails alone cannot get past a per-address flood window.
         ["Comments__FloodWindow"] = "00:00:00",
-        ["AzureWebJobs__extensions__queues__visibilityTimeout"] = "00:00:00",
-        ["AzureWebJobs__extensions__queues__maxPollingInterval"] = "00:00:00.500",
-    };
+    });
 
     /// <summary>Every listing a <see cref="TestArticles.Valid"/> article is in.</summary>
     private static readonly string[] Listings =
@@ -58,7 +41,7 @@ public sealed class PublishAndModerateFaultTests : IAsyncLifetime
     /// <summary>How many rows each article has in each listing.</summary>
     private async Task<Dictionary<(string Listing, string ArticleId), int>> ListingRowsAsync()
     {
-        var table = new TableServiceClient(_azurite.ConnectionString).GetTableClient(StorageNames.ListingsTable);
+        var table = new TableServiceClient(Azurite.ConnectionString).GetTableClient(StorageNames.ListingsTable);
         var counts = new Dictionary<(string, string), int>();
         foreach (var listing in Listings)
         {
@@ -76,7 +59,7 @@ public sealed class PublishAndModerateFaultTests : IAsyncLifetime
     /// </summary>
     private async Task<HashSet<string>> PublishedOnceAsync(HttpClient client, string[] ids)
     {
-        var web = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient(StorageNames.WebContainer);
+        var web = new BlobServiceClient(Azurite.ConnectionString).GetBlobContainerClient(StorageNames.WebContainer);
         var rows = await ListingRowsAsync();
         var published = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in ids)
@@ -127,11 +110,11 @@ public sealed class PublishAndModerateFaultTests : IAsyncLifetime
 
         using var second = await DevServerProcess.StartAsync(Environment());
         using var api = HostApi.Client(second.BaseAddress);
-        var queues = new QueueServiceClient(_azurite.ConnectionString);
+        var queues = new QueueServiceClient(Azurite.ConnectionString);
 
         // Messages the killed host held stay invisible until their 10-minute lease runs out; everything else
         // is finished by the new host.
-        await HostApi.AssertEveryCommentDecidedOrHeldAsync(_azurite.ConnectionString, commentIds);
+        await HostApi.AssertEveryCommentDecidedOrHeldAsync(Azurite.ConnectionString, commentIds);
         var publishQueue = queues.GetQueueClient(StorageNames.PublishQueue);
         var (published, heldPublishes) = await Poll.UntilAsync(async () =>
         {
@@ -142,7 +125,7 @@ public sealed class PublishAndModerateFaultTests : IAsyncLifetime
 
         // Each article was accepted once (one submission, one revision), is never listed twice, and is either
         // published, with its page served, or waiting for a message the killed host held.
-        var submissions = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient(StorageNames.SubmissionsContainer);
+        var submissions = new BlobServiceClient(Azurite.ConnectionString).GetBlobContainerClient(StorageNames.SubmissionsContainer);
         var rows = await ListingRowsAsync();
         foreach (var id in articleIds)
         {
