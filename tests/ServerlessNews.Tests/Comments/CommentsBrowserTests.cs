@@ -98,7 +98,7 @@ public sealed class BrowserFixture : DevServerFixture
 /// <summary>Polls with a deadline instead of sleeping a fixed time.</summary>
 public static class Eventually
 {
-    public static async Task<T> ValueAsync<T>(Func<Task<T?>> probe, int seconds = 30) where T : class
+    public static async Task<T> ValueAsync<T>(Func<Task<T?>> probe, int seconds = 60) where T : class
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
@@ -115,7 +115,7 @@ public static class Eventually
         }
     }
 
-    public static async Task<JsonElement> ItemAsync(Func<Task<JsonElement?>> probe, int seconds = 30) =>
+    public static async Task<JsonElement> ItemAsync(Func<Task<JsonElement?>> probe, int seconds = 60) =>
         (await ValueAsync<object>(async () => await probe() is { } e ? e : null, seconds) is JsonElement found ? found : default);
 }
 
@@ -126,6 +126,11 @@ public sealed class CommentsBrowserTests(BrowserFixture server) : IClassFixture<
     {
         var page = await server.Browser.NewPageAsync();
         await page.AddInitScriptAsync(BrowserFixture.XssTrap);
+        // Only the DevServer is reachable: a request elsewhere (the article's image host) would wait on DNS
+        // for as long as the machine's resolver takes to fail, and hold the load event with it.
+        await page.RouteAsync("**/*", route => route.Request.Url.StartsWith(server.Url + "/", StringComparison.Ordinal)
+            ? route.ContinueAsync()
+            : route.AbortAsync("addressunreachable"));
         await page.GotoAsync(server.Url + path);
         return page;
     }
@@ -140,7 +145,8 @@ public sealed class CommentsBrowserTests(BrowserFixture server) : IClassFixture<
             await page.GetByLabel("Website", new() { Exact = true }).FillAsync(website);
         }
         await page.GetByRole(AriaRole.Button, new() { Name = "Post Comment" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("#comment-pending", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.Contains("#comment-pending", StringComparison.Ordinal),
+            new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
     }
 
     [Fact]
