@@ -30,6 +30,7 @@ if (only is not (null or "render" or "publish" or "intake"))
 }
 bool Runs(string bench) => only is null || only == bench;
 
+StorageTimeline.EnableSdkActivities();
 await using var azurite = await AzuriteProcess.StartAsync(location: null);
 var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
 {

@@ -130,13 +130,35 @@ public sealed class ArticleIndex(TableServiceClient tables, TimeProvider time)
     }
 
     /// <summary>
+    /// Writes the lookup from the document's path to the article when the row read before has another
+    /// path (a first publication). Must come before <see cref="SaveAsync"/>, which then skips it.
+    /// </summary>
+    /// <returns>False when nothing was read before, so that <see cref="SaveAsync"/> decides.</returns>
+    public async Task<bool> RecordPathAsync(ArticleDocument document, CurrentRow? readBefore, CancellationToken ct)
+    {
+        if (readBefore is null)
+        {
+            return false;
+        }
+        if (document.Path.Length > 0 && readBefore.Entity?.Path != document.Path)
+        {
+            await WritePathAsync(document, ct);
+        }
+        return true;
+    }
+
+    private Task<Azure.Response> WritePathAsync(ArticleDocument document, CancellationToken ct) =>
+        _table.UpsertEntityAsync(new PathEntity { PartitionKey = PathEntity.KeyFor(document.Path), ArticleId = document.Article.Id }, TableUpdateMode.Replace, ct);
+
+    /// <summary>
     /// Stores the article's current state unless a newer revision is already recorded, and marks the revision
     /// with the same state, in one transaction of the article's partition. Optimistic concurrency: on an ETag
     /// conflict it reads again and re-decides.
     /// </summary>
     /// <param name="readBefore">The current row as the caller read it, if it did: saves reading it again.</param>
+    /// <param name="pathRecorded">The caller wrote the path lookup row (<see cref="RecordPathAsync"/>).</param>
     /// <returns>False when a newer revision won.</returns>
-    public async Task<bool> SaveAsync(ArticleDocument document, string state, CancellationToken ct, CurrentRow? readBefore = null)
+    public async Task<bool> SaveAsync(ArticleDocument document, string state, CancellationToken ct, CurrentRow? readBefore = null, bool pathRecorded = false)
     {
         var a = document.Article;
         var packed = state == ArticleStates.Published ? Pack(document) : null;
@@ -158,10 +180,10 @@ public sealed class ArticleIndex(TableServiceClient tables, TimeProvider time)
             };
             try
             {
-                if (document.Path.Length > 0 && current?.Path != document.Path)
+                if (!pathRecorded && document.Path.Length > 0 && current?.Path != document.Path)
                 {
                     // The path row first: if the process dies between the two writes, a retry writes both again.
-                    await _table.UpsertEntityAsync(new PathEntity { PartitionKey = PathEntity.KeyFor(document.Path), ArticleId = a.Id }, TableUpdateMode.Replace, ct);
+                    await WritePathAsync(document, ct);
                 }
                 await _table.SubmitTransactionAsync(
                 [

@@ -57,7 +57,7 @@ public sealed class ArticleDeleteHandler(
             throw new InvalidOperationException("A kill submission must always validate: " + parsed.Errors);
         }
         var accepted = await ingest.AcceptAsync(parsed.Submission!, raw, ".json", deliveryId, "delete " + webhookId, ct,
-            message => publisher.TryPublishNowAsync(message, parsed.Submission!, ct));
+            (message, accepted) => publisher.TryPublishNowAsync(message, parsed.Submission!, accepted, ct));
         if (accepted.Outcome == IngestOutcome.Duplicate)
         {
             return TypedResults.Ok(new AcceptedArticle(id, revision, "duplicate", statusUrl));

@@ -37,29 +37,42 @@ public sealed partial class ArticleIngest(
         (await _deliveries.GetEntityIfExistsAsync<TableEntity>(DeliveryKey(deliveryId), "", ["PartitionKey"], ct)).HasValue;
 
     /// <param name="publishNow">
-    /// Publishing in the delivering request: it starts once the submission is stored and runs while the
-    /// message is being queued, so the page goes live without waiting for the queue round trips. The
-    /// answer still waits for the message, which stays the guarantee.
+    /// Publishing in the delivering request, so the page goes live without waiting for the queue round trips.
+    /// It is called at once, with a task that says whether the submission was accepted: it may read while the
+    /// submission is being stored, and writes only once that task says yes. The answer still waits for the
+    /// message, which stays the guarantee.
     /// </param>
     public async Task<IngestResult> AcceptAsync(
         ArticleSubmission submission, ReadOnlyMemory<byte> raw, string extension, string deliveryId, string source, CancellationToken ct,
-        Func<PublishMessage, Task>? publishNow = null)
+        Func<PublishMessage, Task<bool>, Task>? publishNow = null)
     {
         var key = DeliveryKey(deliveryId);
         var blobName = $"{submission.Id}/{submission.Revision:D19}-{key[..16]}{extension}";
         var message = new PublishMessage(submission.Id, submission.Revision, blobName);
-        // Independent and idempotent (a known delivery stores nothing new); both must be stored before the
-        // message that refers to them is sent.
-        var known = IsKnownDeliveryAsync(deliveryId, ct);
-        await Task.WhenAll(
-            known,
-            StoreOnceAsync(blobName, raw, extension, deliveryId, source, ct),
-            index.RecordAcceptedAsync(submission, blobName, source, ct));
-        if (await known)
+        // Both are stored before the message that refers to them is sent; a known delivery stores nothing new.
+        // They start first: the emulator (and a busy account) serves requests roughly in arrival order.
+        var stored = StoreOnceAsync(blobName, raw, extension, deliveryId, source, ct);
+        var recorded = index.RecordAcceptedAsync(submission, blobName, source, ct);
+        var accepted = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var publishing = publishNow?.Invoke(message, accepted.Task) ?? Task.CompletedTask;
+        try
         {
-            return new(IngestOutcome.Duplicate, message);
+            await Task.WhenAll(stored, recorded);
+            // The submission's name derives from the delivery id: only a delivery seen before (or racing this
+            // one) finds it stored, so only then is the delivery record consulted.
+            if (!await stored && await IsKnownDeliveryAsync(deliveryId, ct))
+            {
+                accepted.SetResult(false);
+                await publishing;
+                return new(IngestOutcome.Duplicate, message);
+            }
+            accepted.SetResult(true);
         }
-        var publishing = publishNow?.Invoke(message) ?? Task.CompletedTask;
+        catch (Exception e)
+        {
+            accepted.TrySetException(e);
+            throw;
+        }
         var queueing = QueueOnceAsync(message, key, deliveryId, ct);
         await Task.WhenAll(publishing, queueing);
         if (await queueing)
@@ -92,7 +105,8 @@ public sealed partial class ArticleIngest(
         }
     }
 
-    private async Task StoreOnceAsync(string blobName, ReadOnlyMemory<byte> raw, string extension, string deliveryId, string source, CancellationToken ct)
+    /// <returns>False when this delivery's submission was already stored.</returns>
+    private async Task<bool> StoreOnceAsync(string blobName, ReadOnlyMemory<byte> raw, string extension, string deliveryId, string source, CancellationToken ct)
     {
         var options = new BlobUploadOptions
         {
@@ -109,9 +123,11 @@ public sealed partial class ArticleIngest(
         try
         {
             await _submissions.GetBlobClient(blobName).UploadAsync(new BinaryData(raw), options, ct);
+            return true;
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412)
         {
+            return false;
         }
     }
 

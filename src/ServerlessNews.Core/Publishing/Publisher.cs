@@ -64,8 +64,12 @@ public sealed partial class Publisher(
     /// not wait for the queue to be polled. The queued message stays the guarantee: if this fails, the
     /// queue trigger retries; if it succeeds, the queued message finds the work done.
     /// </summary>
+    /// <param name="accepted">
+    /// Whether the submission was stored and is not a repeat. The reads (the article's row, what its page
+    /// shows) go ahead while it is pending; nothing is written until it says yes.
+    /// </param>
     /// <remarks>Does nothing when <see cref="WebhookOptions.PublishInline"/> is off.</remarks>
-    public async Task TryPublishNowAsync(PublishMessage message, ArticleSubmission submission, CancellationToken ct)
+    public async Task TryPublishNowAsync(PublishMessage message, ArticleSubmission submission, Task<bool> accepted, CancellationToken ct)
     {
         if (!webhookOptions.Value.PublishInline)
         {
@@ -73,19 +77,33 @@ public sealed partial class Publisher(
         }
         try
         {
+            var current = index.GetAsync(message.ArticleId, ct);
+            var scope = RenderScope.ForOnePage();
+            var prefetch = renderer.PrefetchArticleAsync(new ArticleDocument(submission, ArticleDocument.PathFor(submission)), scope, ct);
+            await Task.WhenAll(current, prefetch, accepted);
+            if (!await accepted)
+            {
+                return;
+            }
             // Derived pages (listings, feeds, related blocks) are left to the queued message, which finds the
             // page published and runs the observers then: the webhook answers after the page alone.
-            await PublishAsync(message, ct, submission, notifyObservers: false);
+            await PublishAsync(message, ct, submission, notifyObservers: false, new CurrentRow(await current), scope);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException && !accepted.IsFaulted)
         {
             LogInlinePublishFailed(e, message.ArticleId, message.Revision);
         }
+        catch when (accepted.IsFaulted)
+        {
+            // Storing the submission failed: the request answers with that error, and nothing was written here.
+        }
     }
 
-    private async Task PublishAsync(PublishMessage message, CancellationToken ct, ArticleSubmission? parsed = null, bool notifyObservers = true)
+    private async Task PublishAsync(
+        PublishMessage message, CancellationToken ct, ArticleSubmission? parsed = null, bool notifyObservers = true,
+        CurrentRow? readBefore = null, RenderScope? prefetched = null)
     {
-        var current = await index.GetAsync(message.ArticleId, ct);
+        var current = readBefore is not null ? readBefore.Entity : await index.GetAsync(message.ArticleId, ct);
         if (current is not null && current.Revision > message.Revision)
         {
             LogSuperseded(message.ArticleId, message.Revision, current.Revision);
@@ -114,7 +132,7 @@ public sealed partial class Publisher(
                 await KillAsync(document, current, notifyObservers, ct);
                 break;
             default:
-                await WriteAsync(document, ct, notifyObservers, new CurrentRow(current));
+                await WriteAsync(document, ct, notifyObservers, new CurrentRow(current), prefetched);
                 break;
         }
     }
@@ -128,7 +146,9 @@ public sealed partial class Publisher(
 
     /// <summary>Renders and writes one article's page from its normalized document.</summary>
     /// <param name="readBefore">The article's current row as just read, if it was: spares reading it again.</param>
-    public async Task WriteAsync(ArticleDocument document, CancellationToken ct, bool notifyObservers = true, CurrentRow? readBefore = null)
+    /// <param name="prefetched">This page's scope, if its reads were started ahead.</param>
+    public async Task WriteAsync(
+        ArticleDocument document, CancellationToken ct, bool notifyObservers = true, CurrentRow? readBefore = null, RenderScope? prefetched = null)
     {
         var a = document.Article;
         // Never published: its blobs almost surely do not exist yet, and nothing can refer to it.
@@ -137,10 +157,14 @@ public sealed partial class Publisher(
         // The two outputs are independent and each guarded by its own revision check: write them together.
         var contentWrite = RevisionGuard.UploadUnlessNewerAsync(_content.GetBlobClient(ContentBlobName(a.Id)), new BinaryData(json), "application/json",
             a.Revision, ct, probablyNew: firstPublication);
-        var pageWrite = WritePageAsync(document, RenderScope.ForOnePage(newArticle: firstPublication), ct, probablyNew: firstPublication);
-        await Task.WhenAll(contentWrite, pageWrite);
+        var scope = (prefetched ?? RenderScope.ForOnePage()).ForArticle(newArticle: firstPublication);
+        var pageWrite = WritePageAsync(document, scope, ct, probablyNew: firstPublication);
+        // The path lookup row lives in its own partition, so it cannot join the index transaction: written
+        // alongside the page instead of before the transaction (a retry writes it again, it is idempotent).
+        var pathWrite = index.RecordPathAsync(document, readBefore, ct);
+        await Task.WhenAll(contentWrite, pageWrite, pathWrite);
         var written = await pageWrite;
-        if (!written || !await index.SaveAsync(document, ArticleStates.Published, ct, readBefore))
+        if (!written || !await index.SaveAsync(document, ArticleStates.Published, ct, readBefore, pathRecorded: await pathWrite))
         {
             await index.SetRevisionStateAsync(a.Id, a.Revision, ArticleStates.Superseded, "A newer revision was published meanwhile.", ct);
             return;

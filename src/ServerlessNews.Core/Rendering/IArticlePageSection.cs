@@ -16,4 +16,10 @@ public interface IArticlePageSection
     /// through <paramref name="scope"/>, which makes them once per batch of pages.
     /// </summary>
     Task<Action<TemplateContext>> PrepareAsync(ArticleDocument document, PageView page, RenderScope scope, CancellationToken ct);
+
+    /// <summary>
+    /// Starts the reads <see cref="PrepareAsync"/> will make through <paramref name="scope"/>, before the page
+    /// is rendered (a publish, while the submission is being stored). Reads only; records nothing.
+    /// </summary>
+    Task PrefetchAsync(ArticleDocument document, RenderScope scope, CancellationToken ct) => Task.CompletedTask;
 }

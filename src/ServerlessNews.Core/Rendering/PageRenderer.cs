@@ -44,6 +44,10 @@ public sealed class PageRenderer(
     public Task<string> RenderArticleAsync(ArticleDocument document, CancellationToken ct) =>
         RenderArticleAsync(document, RenderScope.ForOnePage(), ct);
 
+    /// <summary>Starts the reads an article page will make, in <paramref name="scope"/>, ahead of its render.</summary>
+    public Task PrefetchArticleAsync(ArticleDocument document, RenderScope scope, CancellationToken ct) =>
+        Task.WhenAll(_sections.Select(section => section.PrefetchAsync(document, scope, ct)));
+
     public async Task<string> RenderArticleAsync(ArticleDocument document, RenderScope scope, CancellationToken ct)
     {
         var article = ToView(document);

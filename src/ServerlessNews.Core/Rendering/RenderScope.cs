@@ -4,19 +4,20 @@ namespace ServerlessNews.Rendering;
 
 /// <summary>
 /// What the pages rendered together share. A publish renders its one page in a scope of its own, so no
-/// page ever shows data read before its own render started; a rebuild renders every page in one scope, so
-/// reads that thousands of pages share (the section list, the newest articles of a section or a tag) are
-/// made once instead of once per page.
+/// page ever shows data read before its publish began (its reads may start early, while the submission is
+/// being stored); a rebuild renders every page in one scope, so reads that thousands of pages share (the
+/// section list, the newest articles of a section or a tag) are made once instead of once per page.
 /// </summary>
 public sealed class RenderScope
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _shared = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _shared;
 
-    private RenderScope(bool isBatch, bool newArticle, bool readOnly)
+    private RenderScope(bool isBatch, bool newArticle, bool readOnly, ConcurrentDictionary<string, Lazy<Task<object>>>? shared = null)
     {
         IsBatch = isBatch;
         NewArticle = newArticle;
         ReadOnly = readOnly;
+        _shared = shared ?? new(StringComparer.Ordinal);
     }
 
     /// <summary>For one page. <paramref name="newArticle"/>: never published before, so it has no comments yet.</summary>
@@ -25,6 +26,14 @@ public sealed class RenderScope
     /// <summary>For many pages rendered from the same state of the site (a rebuild).</summary>
     /// <param name="readOnly">The pages will not be written (a dry run): sections must record nothing either.</param>
     public static RenderScope ForBatch(bool readOnly = false) => new(isBatch: true, newArticle: false, readOnly);
+
+    /// <summary>
+    /// This one page's scope, with its reads so far, once it is known whether the article is new (a publish
+    /// starts reading before it has read the article's row).
+    /// </summary>
+    public RenderScope ForArticle(bool newArticle) => IsBatch
+        ? throw new InvalidOperationException("A batch scope serves many articles.")
+        : new(isBatch: false, newArticle, ReadOnly, _shared);
 
     public bool IsBatch { get; }
 

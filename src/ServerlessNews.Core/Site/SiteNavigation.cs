@@ -13,8 +13,8 @@ public sealed class SiteNavigation(ListingIndex listings, IOptions<SiteOptions> 
 
     public async Task<PageView> DecorateAsync(PageView page, ListingRef? section, CancellationToken ct, RenderScope? scope = null)
     {
-        var sections = scope is { IsBatch: true }
-            ? [.. await scope.SharedAsync("sections", () => listings.SectionsAsync(ct))] // a copy: this page may add its own
+        var sections = scope is not null
+            ? [.. await SectionsAsync(scope, ct)] // a copy: this page may add its own
             : await listings.SectionsAsync(ct);
         var feeds = new List<FeedLinkView>
         {
@@ -38,6 +38,9 @@ public sealed class SiteNavigation(ListingIndex listings, IOptions<SiteOptions> 
             Feeds = feeds,
         };
     }
+
+    public Task<List<(string Slug, string Name)>> SectionsAsync(RenderScope scope, CancellationToken ct) =>
+        scope.SharedAsync("sections", () => listings.SectionsAsync(ct));
 }
 
 /// <summary>Gives article pages the same navigation and feed links as every other page.</summary>
@@ -48,6 +51,8 @@ public sealed class SectionNavigationSection(SiteNavigation navigation) : IArtic
         var decorated = await navigation.DecorateAsync(page, ListingRef.Section(document.Article.Section), ct, scope);
         return context => context.SetValue("page", decorated);
     }
+
+    public Task PrefetchAsync(ArticleDocument document, RenderScope scope, CancellationToken ct) => navigation.SectionsAsync(scope, ct);
 }
 
 /// <summary>
@@ -64,10 +69,7 @@ public sealed class RelatedArticlesSection(ListingIndex listings, IOptions<Refre
     {
         var a = document.Article;
         var count = options.Value.RelatedCount;
-        var keys = new[] { ListingRef.Section(a.Section).Key }.Concat(a.Tags.Take(MaxTags).Select(t => ListingRef.Tag(t).Key)).Distinct();
-        var candidates = await Task.WhenAll(keys.Select(k => scope.IsBatch
-            ? scope.SharedAsync("top|" + k, () => listings.NewestAsync(k, count + 1, ct))
-            : listings.NewestAsync(k, count + 1, ct)));
+        var candidates = await CandidatesAsync(document, scope, ct);
         var related = candidates.SelectMany(rows => rows)
             .Where(r => r.ArticleId != a.Id)
             .OrderBy(r => r.RowKey, StringComparer.Ordinal)
@@ -86,5 +88,16 @@ public sealed class RelatedArticlesSection(ListingIndex listings, IOptions<Refre
         }
         var items = related.Select(SitePages.ToItem).ToArray();
         return context => context.SetValue("related", items);
+    }
+
+    public Task PrefetchAsync(ArticleDocument document, RenderScope scope, CancellationToken ct) => CandidatesAsync(document, scope, ct);
+
+    /// <summary>The head of the article's section and of each of its first tags.</summary>
+    private Task<List<ListingEntity>[]> CandidatesAsync(ArticleDocument document, RenderScope scope, CancellationToken ct)
+    {
+        var a = document.Article;
+        var count = options.Value.RelatedCount;
+        var keys = new[] { ListingRef.Section(a.Section).Key }.Concat(a.Tags.Take(MaxTags).Select(t => ListingRef.Tag(t).Key)).Distinct();
+        return Task.WhenAll(keys.Select(k => scope.SharedAsync("top|" + k, () => listings.NewestAsync(k, count + 1, ct))));
     }
 }
