@@ -48,7 +48,7 @@ await services.GetRequiredService<StorageBootstrap>().EnsureCreatedAsync(Cancell
 var results = new List<BenchResult>();
 // A site of 100 articles; the scale benchmark grows it to 10,000 at the end.
 await new SiteSeeder(services).SeedAsync(0, ScaleBench.Small);
-var (publishing, live) = Runs("publish") || scale ? await PublishLatencyBench.RunAsync(azurite, quick) : ([], []);
+var (publishing, live, floor) = Runs("publish") || scale ? await PublishLatencyBench.RunAsync(azurite, quick) : ([], [], []);
 Report(publishing);
 if (Runs("render"))
 {
@@ -60,7 +60,7 @@ if (Runs("intake"))
 }
 if (scale)
 {
-    Report(await ScaleBench.RunAsync(azurite, services, quick, live));
+    Report(await ScaleBench.RunAsync(azurite, services, quick, live, floor));
 }
 
 Console.WriteLine();

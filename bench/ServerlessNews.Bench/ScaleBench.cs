@@ -28,7 +28,9 @@ public static partial class ScaleBench
     private const double MemoryLimitMb = 512;
 
     /// <param name="small">Publish-to-live times measured with <see cref="Small"/> articles indexed, the same way.</param>
-    public static async Task<IReadOnlyList<BenchResult>> RunAsync(AzuriteProcess azurite, IServiceProvider services, bool quick, List<double> small)
+    /// <param name="smallFloor">The storage floor's times then.</param>
+    public static async Task<IReadOnlyList<BenchResult>> RunAsync(
+        AzuriteProcess azurite, IServiceProvider services, bool quick, List<double> small, List<double> smallFloor)
     {
         var web = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(StorageNames.WebContainer);
         var seeding = Stopwatch.StartNew();
@@ -45,6 +47,9 @@ public static partial class ScaleBench
             large = await PublishLatencyBench.PublishSeriesAsync(client, web, azurite, "scale-large", PublishLatencyBench.Runs(quick));
             await app.StopAsync();
         }
+        // The same minimal round trips into the same, now large, containers and table: how much the emulator
+        // itself slows as they grow.
+        var largeFloor = await PublishLatencyBench.FloorAsync(azurite, PublishLatencyBench.Runs(quick));
 
         // The seeded articles have no pages yet: the first rebuild renders them all and records related articles.
         var first = await RebuildCommandAsync(azurite, dryRun: false);
@@ -61,6 +66,8 @@ public static partial class ScaleBench
         return
         [
             new("Scale: publish to live p50, 10,000 articles indexed", BenchResult.Percentile(large, 0.5), BenchResult.Percentile(small, 0.5), "ms", "100 indexed (publish to live p50)", 1.1),
+            new("Scale: storage floor p50, 10,000 articles indexed (the emulator's own growth)", BenchResult.Percentile(largeFloor, 0.5),
+                BenchResult.Percentile(smallFloor, 0.5), "ms", "100 indexed (floor p50)", null),
             new($"Scale: full rebuild of {rebuild.Pages:N0} article pages", rebuild.Seconds, halves, "s",
                 renderOnly.Seconds >= uploadOnly ? "render only (dry run)" : "upload only", 1.1),
             new("Scale: full rebuild, peak memory (RSS)", rebuild.PeakMb, MemoryLimitMb, "MB", "limit", 1.0),

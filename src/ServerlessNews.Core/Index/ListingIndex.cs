@@ -449,32 +449,6 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
         }
     }
 
-    /// <summary>
-    /// Every recorded (related article, page) pair, for a rebuild: one partition query instead of a write per
-    /// page when the pairs are already recorded, as they are after the first render.
-    /// </summary>
-    public async Task<RelatedPairs> RelatedPairsAsync(CancellationToken ct)
-    {
-        var pairs = new RelatedPairs();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RelatedByPartition}");
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey"], cancellationToken: ct))
-        {
-            pairs.Add(row.RowKey);
-        }
-        return pairs;
-    }
-
-    /// <summary>Records only the pairs <paramref name="recorded"/> does not hold yet, and remembers them there.</summary>
-    public async Task RecordRelatedAsync(string articleId, IEnumerable<string> relatedIds, RelatedPairs recorded, CancellationToken ct)
-    {
-        var missing = relatedIds.Where(id => !recorded.Contains(RelatedByKey(id, articleId))).ToList();
-        await RecordRelatedAsync(articleId, missing, ct);
-        foreach (var id in missing)
-        {
-            recorded.Add(RelatedByKey(id, articleId));
-        }
-    }
-
     /// <summary>The articles whose pages showed <paramref name="articleId"/> as related when they were last rendered.</summary>
     public async Task<List<string>> RelatedByAsync(string articleId, CancellationToken ct)
     {
@@ -493,12 +467,3 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
     private partial void LogOvertaken(string articleId, long revision, long newer);
 }
 
-/// <summary>Recorded "page shows related article" pairs, by their row keys in the relatedby partition; thread-safe.</summary>
-public sealed class RelatedPairs
-{
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _pairs = new(StringComparer.Ordinal);
-
-    public void Add(string rowKey) => _pairs.TryAdd(rowKey, 0);
-
-    public bool Contains(string rowKey) => _pairs.ContainsKey(rowKey);
-}

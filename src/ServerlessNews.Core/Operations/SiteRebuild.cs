@@ -30,7 +30,8 @@ public sealed partial class SiteRebuild(BlobServiceClient blobs, ArticleIndex in
     public async Task<RebuildProgress> RebuildArticlesAsync(IProgress<RebuildProgress>? progress, int parallelism, CancellationToken ct, bool dryRun = false)
     {
         var watch = Stopwatch.StartNew();
-        var pages = dryRun ? [] : await ListPagesAsync(ct);
+        // Listing $web and reading the articles table are independent: the first pages wait for both.
+        var listing = dryRun ? Task.FromResult(new Dictionary<string, StoredBlob>()) : ListPagesAsync(ct);
         var scope = RenderScope.ForBatch(readOnly: dryRun);
         var articles = Channel.CreateBounded<(ArticleEntity Article, ArticleDocument? Document)>(parallelism * 4);
         int read = 0, done = 0, skipped = 0;
@@ -66,6 +67,7 @@ public sealed partial class SiteRebuild(BlobServiceClient blobs, ArticleIndex in
             else
             {
                 // Same revision: replaces the page, but never one a newer publish wrote meanwhile.
+                var pages = await listing;
                 await publisher.WritePageAsync(document, scope, token, probablyNew: !pages.TryGetValue(document.PageBlobName, out var seen), lastSeen: seen);
             }
             var count = Interlocked.Increment(ref done);
@@ -74,7 +76,7 @@ public sealed partial class SiteRebuild(BlobServiceClient blobs, ArticleIndex in
                 progress?.Report(new RebuildProgress(count, reading.IsCompleted ? Volatile.Read(ref read) : null, Volatile.Read(ref skipped), watch.Elapsed));
             }
         });
-        await reading;
+        await Task.WhenAll(reading, listing);
         var result = new RebuildProgress(done, done, skipped, watch.Elapsed);
         progress?.Report(result);
         LogRebuilt(done - skipped, skipped, watch.Elapsed.TotalSeconds, dryRun);

@@ -225,10 +225,19 @@ public sealed partial class Publisher(
     /// <param name="lastSeen">The page as a listing of <c>$web</c> showed it (a rebuild), if known.</param>
     public async Task<bool> WritePageAsync(ArticleDocument document, RenderScope scope, CancellationToken ct, bool probablyNew = false, StoredBlob? lastSeen = null)
     {
+        scope.KnowStoredRelated(document.PageBlobName, lastSeen?.MetadataValue(RelatedMetadataKey)?.Split(',', StringSplitOptions.RemoveEmptyEntries));
         var html = await renderer.RenderArticleAsync(document, scope, ct);
+        // The page carries the related articles it shows (article ids have no commas), so that a rebuild, which
+        // lists every page with its metadata, knows which related-article records exist without reading them.
+        var metadata = scope.RelatedShownOn(document.PageBlobName) is { Count: > 0 } related
+            ? new Dictionary<string, string> { [RelatedMetadataKey] = string.Join(',', related) }
+            : null;
         return await RevisionGuard.UploadUnlessNewerAsync(_web.GetBlobClient(document.PageBlobName), BinaryData.FromString(html),
-            PageContentType, document.Article.Revision, ct, PageCacheControl, lastSeen, probablyNew);
+            PageContentType, document.Article.Revision, ct, PageCacheControl, lastSeen, probablyNew, metadata);
     }
+
+    /// <summary>Page metadata: the ids of the related articles the page shows.</summary>
+    public const string RelatedMetadataKey = "related";
 
     public const string PageContentType = "text/html; charset=utf-8";
 

@@ -11,13 +11,22 @@ namespace ServerlessNews.Rendering;
 public sealed class RenderScope
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _shared;
+    private readonly Pages _pages;
 
-    private RenderScope(bool isBatch, bool newArticle, bool readOnly, ConcurrentDictionary<string, Lazy<Task<object>>>? shared = null)
+    /// <summary>Per page (by blob name): the related articles its stored version shows, and those it will show.</summary>
+    private sealed class Pages
+    {
+        public readonly ConcurrentDictionary<string, IReadOnlyCollection<string>> Recorded = new(StringComparer.Ordinal);
+        public readonly ConcurrentDictionary<string, IReadOnlyList<string>> Shown = new(StringComparer.Ordinal);
+    }
+
+    private RenderScope(bool isBatch, bool newArticle, bool readOnly, ConcurrentDictionary<string, Lazy<Task<object>>>? shared = null, Pages? pages = null)
     {
         IsBatch = isBatch;
         NewArticle = newArticle;
         ReadOnly = readOnly;
         _shared = shared ?? new(StringComparer.Ordinal);
+        _pages = pages ?? new();
     }
 
     /// <summary>For one page. <paramref name="newArticle"/>: never published before, so it has no comments yet.</summary>
@@ -33,7 +42,7 @@ public sealed class RenderScope
     /// </summary>
     public RenderScope ForArticle(bool newArticle) => IsBatch
         ? throw new InvalidOperationException("A batch scope serves many articles.")
-        : new(isBatch: false, newArticle, ReadOnly, _shared);
+        : new(isBatch: false, newArticle, ReadOnly, _shared, _pages);
 
     public bool IsBatch { get; }
 
@@ -45,6 +54,26 @@ public sealed class RenderScope
     /// published articles), so sections may skip reads that could only come back empty.
     /// </summary>
     public bool NewArticle { get; }
+
+    /// <summary>
+    /// The related articles the stored version of a page shows (from its metadata, as a listing returned it):
+    /// their records exist, since a page is written only after its records.
+    /// </summary>
+    public void KnowStoredRelated(string pageBlobName, IReadOnlyCollection<string>? related)
+    {
+        if (related is not null)
+        {
+            _pages.Recorded[pageBlobName] = related;
+        }
+    }
+
+    /// <summary>The related articles whose records the stored page proves; null when unknown.</summary>
+    public IReadOnlyCollection<string>? StoredRelated(string pageBlobName) => _pages.Recorded.GetValueOrDefault(pageBlobName);
+
+    /// <summary>The related articles a page rendered in this scope shows, for its writer to store with it.</summary>
+    public void ShowsRelated(string pageBlobName, IReadOnlyList<string> related) => _pages.Shown[pageBlobName] = related;
+
+    public IReadOnlyList<string>? RelatedShownOn(string pageBlobName) => _pages.Shown.GetValueOrDefault(pageBlobName);
 
     /// <summary>
     /// Reads <paramref name="key"/> once per scope; concurrent callers share one read. A failed read is

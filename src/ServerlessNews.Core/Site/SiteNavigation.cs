@@ -58,7 +58,8 @@ public sealed class SectionNavigationSection(SiteNavigation navigation) : IArtic
 /// <summary>
 /// "Related Articles": the newest articles of the same section and of each shared tag (a point read of each
 /// listing's head row), never the article itself; killed and embargoed articles are in no listing. Which
-/// pages show which articles is recorded, so a kill can re-render exactly those pages.
+/// pages show which articles is recorded, so a kill can re-render exactly those pages, and stored with each
+/// page (its metadata), so a rebuild knows what is recorded without reading the records.
 /// </summary>
 public sealed class RelatedArticlesSection(ListingIndex listings, IOptions<RefreshOptions> options) : IArticlePageSection
 {
@@ -77,14 +78,16 @@ public sealed class RelatedArticlesSection(ListingIndex listings, IOptions<Refre
             .Take(count)
             .ToList();
         // Recorded before the page is written, so that a kill always finds every page that shows the article.
-        var relatedIds = related.Select(r => r.ArticleId);
-        if (scope is { ReadOnly: false, IsBatch: true })
+        // A page whose stored version already shows them all has them recorded: a rebuild's usual case.
+        var relatedIds = related.Select(r => r.ArticleId).ToArray();
+        if (!scope.ReadOnly)
         {
-            await listings.RecordRelatedAsync(a.Id, relatedIds, await scope.SharedAsync("relatedby", () => listings.RelatedPairsAsync(ct)), ct);
-        }
-        else if (!scope.ReadOnly)
-        {
-            await listings.RecordRelatedAsync(a.Id, relatedIds, ct);
+            var recorded = scope.StoredRelated(document.PageBlobName);
+            if (recorded is null || !relatedIds.All(recorded.Contains))
+            {
+                await listings.RecordRelatedAsync(a.Id, relatedIds, ct);
+            }
+            scope.ShowsRelated(document.PageBlobName, relatedIds);
         }
         var items = related.Select(SitePages.ToItem).ToArray();
         return context => context.SetValue("related", items);

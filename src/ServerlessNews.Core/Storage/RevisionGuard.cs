@@ -20,9 +20,10 @@ public static class RevisionGuard
     /// trip instead of two, and fall back to the read-then-write when it does exist.
     /// </param>
     /// <returns>False when the blob already holds a newer revision; nothing was written.</returns>
+    /// <param name="metadata">Stored with the blob besides its revision.</param>
     public static async Task<bool> UploadUnlessNewerAsync(
         BlobClient blob, BinaryData content, string contentType, long revision, CancellationToken ct, string? cacheControl = null,
-        StoredBlob? lastSeen = null, bool probablyNew = false)
+        StoredBlob? lastSeen = null, bool probablyNew = false, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var guess = probablyNew || lastSeen is not null;
         while (true)
@@ -33,7 +34,7 @@ public static class RevisionGuard
             {
                 return false;
             }
-            if (existing is not null && existing.IsSame(content, contentType, revision, cacheControl))
+            if (existing is not null && existing.IsSame(content, contentType, revision, cacheControl, metadata))
             {
                 // Several writers that race with the same result (e.g. moderators approving one comment at once)
                 // write it once: the same bytes again would only change the ETag and purge caches for nothing.
@@ -42,7 +43,7 @@ public static class RevisionGuard
             var conditions = existing is null
                 ? new BlobRequestConditions { IfNoneMatch = ETag.All }
                 : new BlobRequestConditions { IfMatch = existing.ETag };
-            if (await TryUploadAsync(blob, content, contentType, revision, conditions, cacheControl, ct))
+            if (await TryUploadAsync(blob, content, contentType, revision, conditions, cacheControl, ct, metadata))
             {
                 return true;
             }
@@ -64,12 +65,17 @@ public static class RevisionGuard
 
     /// <returns>False when the condition failed: the blob exists, or changed since it was read.</returns>
     public static async Task<bool> TryUploadAsync(
-        BlobClient blob, BinaryData content, string contentType, long revision, BlobRequestConditions conditions, string? cacheControl, CancellationToken ct)
+        BlobClient blob, BinaryData content, string contentType, long revision, BlobRequestConditions conditions, string? cacheControl, CancellationToken ct,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
+        var stored = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>())
+        {
+            [RevisionMetadataKey] = revision.ToString(CultureInfo.InvariantCulture),
+        };
         var options = new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = contentType, CacheControl = cacheControl },
-            Metadata = new Dictionary<string, string> { [RevisionMetadataKey] = revision.ToString(CultureInfo.InvariantCulture) },
+            Metadata = stored,
             Conditions = conditions,
         };
         try
@@ -93,18 +99,23 @@ public static class RevisionGuard
 }
 
 /// <summary>What the revision guard needs to know of a stored blob, from its properties or from a listing.</summary>
-public sealed record StoredBlob(ETag ETag, long Revision, long Length, byte[]? ContentHash, string? ContentType, string? CacheControl)
+public sealed record StoredBlob(
+    ETag ETag, long Revision, long Length, byte[]? ContentHash, string? ContentType, string? CacheControl, IDictionary<string, string>? Metadata = null)
 {
     public static StoredBlob From(BlobProperties p) =>
-        new(p.ETag, RevisionGuard.StoredRevision(p), p.ContentLength, p.ContentHash, p.ContentType, p.CacheControl);
+        new(p.ETag, RevisionGuard.StoredRevision(p), p.ContentLength, p.ContentHash, p.ContentType, p.CacheControl, p.Metadata);
 
     /// <summary>From a listing made with <see cref="BlobTraits.Metadata"/>.</summary>
     public static StoredBlob From(BlobItem item) =>
         new(item.Properties.ETag ?? default, RevisionGuard.StoredRevision(item.Metadata), item.Properties.ContentLength ?? -1,
-            item.Properties.ContentHash, item.Properties.ContentType, item.Properties.CacheControl);
+            item.Properties.ContentHash, item.Properties.ContentType, item.Properties.CacheControl, item.Metadata);
 
-    public bool IsSame(BinaryData content, string contentType, long revision, string? cacheControl) =>
+    /// <summary>A metadata value as stored, or null.</summary>
+    public string? MetadataValue(string key) => Metadata is not null && Metadata.TryGetValue(key, out var value) ? value : null;
+
+    public bool IsSame(BinaryData content, string contentType, long revision, string? cacheControl, IReadOnlyDictionary<string, string>? metadata = null) =>
         Revision == revision &&
+        (metadata is null || metadata.All(m => MetadataValue(m.Key) == m.Value)) &&
         Length == content.ToMemory().Length &&
         string.Equals(ContentType, contentType, StringComparison.Ordinal) &&
         string.Equals(CacheControl ?? "", cacheControl ?? "", StringComparison.Ordinal) &&
