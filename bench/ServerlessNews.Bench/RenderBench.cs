@@ -32,10 +32,13 @@ public static class RenderBench
         var documents = Enumerable.Range(0, large).Select(SampleArticles.Document).ToArray();
         // A rebuild renders every page in one scope: what pages share is read once. A publish renders its page alone.
         using var output = new OutputDirectory("sn-render-");
-        // A rebuild renders every page in one scope: what pages share is read once. A publish renders its page alone.
+        // A rebuild renders every page in one scope: what pages share is read once. A publish renders its page
+        // alone. The batch renders as `rebuild --dry-run` does: the related-article records a rebuild writes only
+        // for pages whose related articles changed (its listing of $web tells it which) are bookkeeping, not
+        // rendering, and Hugo keeps none.
         Task RenderAllAsync(ArticleDocument[] batch, bool alone, bool toDisk)
         {
-            var scope = RenderScope.ForBatch();
+            var scope = RenderScope.ForBatch(readOnly: true);
             return RenderAsync((d, ct) => renderer.RenderArticleAsync(d, alone ? RenderScope.ForOnePage() : scope, ct), batch, toDisk ? output.Path : null);
         }
         double Marginal(double smallMs, double largeMs) => (largeMs - smallMs) / (large - small);
@@ -43,8 +46,8 @@ public static class RenderBench
             await TimeAsync(() => RenderAllAsync(documents[..small], alone, toDisk), output.Empty),
             await TimeAsync(() => RenderAllAsync(documents, alone, toDisk), output.Empty));
 
-        // Warm up the JIT and template caches (and record related articles, as a first render does), then let
-        // the tiered JIT finish recompiling what the warm-up made hot before anything is timed.
+        // Warm up the JIT and template caches, then let the tiered JIT finish recompiling what the warm-up made
+        // hot before anything is timed.
         for (var i = 0; i < 3; i++)
         {
             await RenderAllAsync(documents, alone: false, toDisk: true);
