@@ -299,10 +299,8 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
     /// <returns>False when the head changed since it was read: read and query again.</returns>
     private async Task<bool> TryWriteHeadAsync(string rowKey, string json, ListingHeadEntity? read, CancellationToken ct)
     {
-        if (read?.Rows == json)
-        {
-            return true;
-        }
+        // Written even when unchanged: the new ETag is what makes a racing refresh whose query ran before a row
+        // was deleted fail its conditional write and query again, instead of putting the deleted row back.
         var entity = new ListingHeadEntity { PartitionKey = HeadsPartition, RowKey = rowKey, Rows = json };
         try
         {
