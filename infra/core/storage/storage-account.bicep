@@ -54,6 +54,7 @@ var queueNames = [
 var tableNames = [
   'articles'
   'listings'
+  'listingheads' // the newest rows of each listing, one row each: what a page reads in one request
   'comments'
   'commenters'
   'deliveries'

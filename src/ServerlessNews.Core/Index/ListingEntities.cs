@@ -62,8 +62,9 @@ public sealed class ListingMembershipEntity : ITableEntity
 }
 
 /// <summary>
-/// The newest rows of one listing in a single row (PartitionKey = "heads", RowKey = listing key), so that an
-/// article page reads its related articles with point reads instead of queries. Rewritten from the listing's
+/// The newest rows of one listing in a single row of the listingheads table (PartitionKey = "heads", RowKey =
+/// listing key), so that an article page reads its navigation and related articles in one small request
+/// instead of queries. Rewritten from the listing's
 /// partition after every change to it; the partition stays the record.
 /// </summary>
 public sealed class ListingHeadEntity : ITableEntity

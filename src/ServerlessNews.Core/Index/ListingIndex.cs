@@ -13,7 +13,9 @@ public sealed record ListingTouch(string ListingKey, string Month);
 /// The listings table: every published article once per listing it is in (site, section, tags, authors),
 /// newest first, plus small partitions for the months each listing has, the known sections, pending
 /// refresh markers and which article pages show an article as related. Every read is one partition,
-/// usually its first rows: nothing here scans a table or grows with the site.
+/// usually its first rows: nothing here scans a table or grows with the site. The head of each listing
+/// (its newest rows, and the section list) is a row of a table of its own, so that the few a page shows
+/// are read in one request without the service looking through listing rows.
 /// </summary>
 public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider time, ILogger<ListingIndex> logger)
 {
@@ -25,9 +27,10 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
     public const int HeadSize = 25;
 
     /// <summary>The sections head's row key; listing keys never start with '|'.</summary>
-    private const string SectionsHeadRow = "|sections";
+    public const string SectionsHeadKey = "|sections";
 
     private readonly TableClient _table = tables.GetTableClient(StorageNames.ListingsTable);
+    private readonly TableClient _heads = tables.GetTableClient(StorageNames.ListingHeadsTable);
 
     public static string MonthsPartition(string listingKey) => "months|" + listingKey;
 
@@ -244,18 +247,48 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
     /// The newest rows of one listing from its head: one point read. Falls back to the partition query for
     /// more rows than a head keeps, or for a listing whose head was never written (a site indexed before heads).
     /// </summary>
-    public async Task<List<ListingEntity>> NewestAsync(string listingKey, int count, CancellationToken ct)
+    public async Task<List<ListingEntity>> NewestAsync(string listingKey, int count, CancellationToken ct) =>
+        await NewestAsync(listingKey, count, count <= HeadSize ? await ReadHeadAsync(listingKey, ct) : null, ct);
+
+    /// <summary>The newest rows of one listing from its head as read before (null: none), else from its partition.</summary>
+    public async Task<List<ListingEntity>> NewestAsync(string listingKey, int count, ListingHeadEntity? head, CancellationToken ct)
     {
-        if (count <= HeadSize)
+        if (count <= HeadSize && head is not null)
         {
-            var head = await _table.GetEntityIfExistsAsync<ListingHeadEntity>(HeadsPartition, listingKey, cancellationToken: ct);
-            if (head.HasValue)
-            {
-                var rows = JsonSerializer.Deserialize(head.Value!.Rows, CoreJsonContext.Default.ListHeadRow) ?? [];
-                return rows.Take(count).Select(r => r.ToEntity(listingKey)).ToList();
-            }
+            var rows = JsonSerializer.Deserialize(head.Rows, CoreJsonContext.Default.ListHeadRow) ?? [];
+            return rows.Take(count).Select(r => r.ToEntity(listingKey)).ToList();
         }
         return await TopAsync(listingKey, count, ct);
+    }
+
+    /// <summary>One listing's head (<see cref="SectionsHeadKey"/> for the section list); null when never written.</summary>
+    public async Task<ListingHeadEntity?> ReadHeadAsync(string key, CancellationToken ct)
+    {
+        var head = await _heads.GetEntityIfExistsAsync<ListingHeadEntity>(HeadsPartition, key, cancellationToken: ct);
+        return head.HasValue ? head.Value : null;
+    }
+
+    /// <summary>
+    /// Several heads in one request (one partition of a small table): what one page shows. A key whose head
+    /// was never written is missing from the answer.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, ListingHeadEntity>> ReadHeadsAsync(IReadOnlyCollection<string> keys, CancellationToken ct)
+    {
+        var heads = new Dictionary<string, ListingHeadEntity>(StringComparer.Ordinal);
+        if (keys.Count == 1)
+        {
+            if (await ReadHeadAsync(keys.First(), ct) is { } head)
+            {
+                heads[head.RowKey] = head;
+            }
+            return heads;
+        }
+        var filter = $"PartitionKey eq '{HeadsPartition}' and ({string.Join(" or ", keys.Select(k => TableClient.CreateQueryFilter($"RowKey eq {k}")))})";
+        await foreach (var head in _heads.QueryAsync<ListingHeadEntity>(filter, maxPerPage: keys.Count, cancellationToken: ct))
+        {
+            heads[head.RowKey] = head;
+        }
+        return heads;
     }
 
     /// <summary>
@@ -266,10 +299,10 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
     {
         while (true)
         {
-            var head = await _table.GetEntityIfExistsAsync<ListingHeadEntity>(HeadsPartition, listingKey, cancellationToken: ct);
+            var head = await ReadHeadAsync(listingKey, ct);
             var rows = await TopAsync(listingKey, HeadSize, ct);
             var json = JsonSerializer.Serialize(rows.Select(HeadRow.From).ToList(), CoreJsonContext.Default.ListHeadRow);
-            if (await TryWriteHeadAsync(listingKey, json, head.HasValue ? head.Value : null, ct))
+            if (await TryWriteHeadAsync(listingKey, json, head, ct))
             {
                 return;
             }
@@ -281,15 +314,15 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
     {
         while (true)
         {
-            var head = await _table.GetEntityIfExistsAsync<ListingHeadEntity>(HeadsPartition, SectionsHeadRow, cancellationToken: ct);
-            if (head.HasValue && (JsonSerializer.Deserialize(head.Value!.Rows, CoreJsonContext.Default.ListSectionName) ?? [])
+            var head = await ReadHeadAsync(SectionsHeadKey, ct);
+            if (head is not null && (JsonSerializer.Deserialize(head.Rows, CoreJsonContext.Default.ListSectionName) ?? [])
                     .Contains(new SectionName(section.Slug, section.Name)))
             {
                 return;
             }
             var sections = await QuerySectionsAsync(ct);
             var json = JsonSerializer.Serialize(sections.Select(s => new SectionName(s.Slug, s.Name)).ToList(), CoreJsonContext.Default.ListSectionName);
-            if (await TryWriteHeadAsync(SectionsHeadRow, json, head.HasValue ? head.Value : null, ct))
+            if (await TryWriteHeadAsync(SectionsHeadKey, json, head, ct))
             {
                 return;
             }
@@ -306,11 +339,11 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
         {
             if (read is null)
             {
-                await _table.AddEntityAsync(entity, ct);
+                await _heads.AddEntityAsync(entity, ct);
             }
             else
             {
-                await _table.UpdateEntityAsync(entity, read.ETag, TableUpdateMode.Replace, ct);
+                await _heads.UpdateEntityAsync(entity, read.ETag, TableUpdateMode.Replace, ct);
             }
             return true;
         }
@@ -380,13 +413,14 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
         _table.UpsertEntityAsync(new TableEntity(values) { PartitionKey = MonthsPartition(listingKey), RowKey = month }, TableUpdateMode.Merge, ct);
 
     /// <summary>Known sections for the navigation, ordered by name: one point read of the sections head.</summary>
-    public async Task<List<(string Slug, string Name)>> SectionsAsync(CancellationToken ct)
-    {
-        var head = await _table.GetEntityIfExistsAsync<ListingHeadEntity>(HeadsPartition, SectionsHeadRow, cancellationToken: ct);
-        return head.HasValue
-            ? (JsonSerializer.Deserialize(head.Value!.Rows, CoreJsonContext.Default.ListSectionName) ?? []).Select(s => (s.Slug, s.Name)).ToList()
+    public async Task<List<(string Slug, string Name)>> SectionsAsync(CancellationToken ct) =>
+        await SectionsAsync(await ReadHeadAsync(SectionsHeadKey, ct), ct);
+
+    /// <summary>The known sections from the sections head as read before (null: none), else from their partition.</summary>
+    public async Task<List<(string Slug, string Name)>> SectionsAsync(ListingHeadEntity? head, CancellationToken ct) =>
+        head is not null
+            ? (JsonSerializer.Deserialize(head.Rows, CoreJsonContext.Default.ListSectionName) ?? []).Select(s => (s.Slug, s.Name)).ToList()
             : await QuerySectionsAsync(ct);
-    }
 
     private async Task<List<(string Slug, string Name)>> QuerySectionsAsync(CancellationToken ct)
     {

@@ -75,6 +75,16 @@ public sealed class RenderScope
 
     public IReadOnlyList<string>? RelatedShownOn(string pageBlobName) => _pages.Shown.GetValueOrDefault(pageBlobName);
 
+    /// <summary>Whether <paramref name="key"/> was read (or is being read) in this scope.</summary>
+    public bool Has(string key) => _shared.ContainsKey(key);
+
+    /// <summary>
+    /// Makes a read already under way the scope's answer for <paramref name="key"/>, unless it has one: reads
+    /// that several sections need can then be made as one request.
+    /// </summary>
+    public void Seed<T>(string key, Task<T> read) where T : class =>
+        _shared.TryAdd(key, new Lazy<Task<object>>(async () => await read));
+
     /// <summary>
     /// Reads <paramref name="key"/> once per scope; concurrent callers share one read. A failed read is
     /// forgotten, so the next page tries again instead of failing the rest of a batch.

@@ -7,7 +7,7 @@ using ServerlessNews.Rendering;
 namespace ServerlessNews.Site;
 
 /// <summary>The section navigation and the feed links every page carries, from the small "sections" partition.</summary>
-public sealed class SiteNavigation(ListingIndex listings, IOptions<SiteOptions> site)
+public sealed class SiteNavigation(ListingIndex listings, PageHeads heads, IOptions<SiteOptions> site)
 {
     private SiteOptions Site => site.Value;
 
@@ -40,19 +40,24 @@ public sealed class SiteNavigation(ListingIndex listings, IOptions<SiteOptions> 
     }
 
     public Task<List<(string Slug, string Name)>> SectionsAsync(RenderScope scope, CancellationToken ct) =>
-        scope.SharedAsync("sections", () => listings.SectionsAsync(ct));
+        scope.SharedAsync("sections", async () => await listings.SectionsAsync(await heads.HeadAsync(ListingIndex.SectionsHeadKey, scope, ct), ct));
 }
 
 /// <summary>Gives article pages the same navigation and feed links as every other page.</summary>
-public sealed class SectionNavigationSection(SiteNavigation navigation) : IArticlePageSection
+public sealed class SectionNavigationSection(SiteNavigation navigation, PageHeads heads) : IArticlePageSection
 {
     public async Task<Action<TemplateContext>> PrepareAsync(ArticleDocument document, PageView page, RenderScope scope, CancellationToken ct)
     {
+        heads.Prefetch(document, scope, ct);
         var decorated = await navigation.DecorateAsync(page, ListingRef.Section(document.Article.Section), ct, scope);
         return context => context.SetValue("page", decorated);
     }
 
-    public Task PrefetchAsync(ArticleDocument document, RenderScope scope, CancellationToken ct) => navigation.SectionsAsync(scope, ct);
+    public Task PrefetchAsync(ArticleDocument document, RenderScope scope, CancellationToken ct)
+    {
+        heads.Prefetch(document, scope, ct);
+        return navigation.SectionsAsync(scope, ct);
+    }
 }
 
 /// <summary>
@@ -61,11 +66,8 @@ public sealed class SectionNavigationSection(SiteNavigation navigation) : IArtic
 /// pages show which articles is recorded, so a kill can re-render exactly those pages, and stored with each
 /// page (its metadata), so a rebuild knows what is recorded without reading the records.
 /// </summary>
-public sealed class RelatedArticlesSection(ListingIndex listings, IOptions<RefreshOptions> options) : IArticlePageSection
+public sealed class RelatedArticlesSection(ListingIndex listings, PageHeads heads, IOptions<RefreshOptions> options) : IArticlePageSection
 {
-    /// <summary>Enough tags for relevance without one page reading many partitions.</summary>
-    private const int MaxTags = 5;
-
     public async Task<Action<TemplateContext>> PrepareAsync(ArticleDocument document, PageView page, RenderScope scope, CancellationToken ct)
     {
         var a = document.Article;
@@ -98,9 +100,9 @@ public sealed class RelatedArticlesSection(ListingIndex listings, IOptions<Refre
     /// <summary>The head of the article's section and of each of its first tags.</summary>
     private Task<List<ListingEntity>[]> CandidatesAsync(ArticleDocument document, RenderScope scope, CancellationToken ct)
     {
-        var a = document.Article;
-        var count = options.Value.RelatedCount;
-        var keys = new[] { ListingRef.Section(a.Section).Key }.Concat(a.Tags.Take(MaxTags).Select(t => ListingRef.Tag(t).Key)).Distinct();
-        return Task.WhenAll(keys.Select(k => scope.SharedAsync("top|" + k, () => listings.NewestAsync(k, count + 1, ct))));
+        var count = options.Value.RelatedCount + 1;
+        heads.Prefetch(document, scope, ct);
+        return Task.WhenAll(PageHeads.CandidateKeys(document).Select(k => scope.SharedAsync("top|" + k,
+            async () => await listings.NewestAsync(k, count, await heads.HeadAsync(k, scope, ct), ct))));
     }
 }

@@ -17,6 +17,7 @@ public static class SiteServiceCollectionExtensions
         members.Register<ListingPageView>();
 
         services.AddSingleton<ListingIndex>();
+        services.AddSingleton<PageHeads>();
         services.AddSingleton<SiteNavigation>();
         services.AddSingleton<SitePages>();
         services.AddSingleton<FeedWriter>();

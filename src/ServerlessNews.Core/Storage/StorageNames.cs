@@ -19,6 +19,7 @@ public static class StorageNames
 
     public const string ArticlesTable = "articles";
     public const string ListingsTable = "listings";
+    public const string ListingHeadsTable = "listingheads";
     public const string CommentsTable = "comments";
     public const string CommentersTable = "commenters";
     public const string DeliveriesTable = "deliveries";
@@ -32,5 +33,5 @@ public static class StorageNames
     public static readonly IReadOnlyList<string> Queues = [PublishQueue, RefreshQueue, ModerateQueue];
 
     public static readonly IReadOnlyList<string> Tables =
-        [ArticlesTable, ListingsTable, CommentsTable, CommentersTable, DeliveriesTable];
+        [ArticlesTable, ListingsTable, ListingHeadsTable, CommentsTable, CommentersTable, DeliveriesTable];
 }

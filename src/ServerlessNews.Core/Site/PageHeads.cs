@@ -1,0 +1,48 @@
+using ServerlessNews.Articles;
+using ServerlessNews.Index;
+using ServerlessNews.Rendering;
+
+namespace ServerlessNews.Site;
+
+/// <summary>
+/// The listing heads an article page shows (the section list for its navigation, the newest of its section
+/// and tags for its related articles), read through the page's scope: all of them in one request the first
+/// time any is needed, then shared by the page's sections (and, in a rebuild, by every page).
+/// </summary>
+public sealed class PageHeads(ListingIndex listings)
+{
+    /// <summary>Enough tags for relevance without one page reading many heads.</summary>
+    public const int MaxTags = 5;
+
+    private sealed record Read(ListingHeadEntity? Head);
+
+    /// <summary>The listings whose newest articles are the page's related candidates: its section, then its first tags.</summary>
+    public static IEnumerable<string> CandidateKeys(ArticleDocument document) =>
+        new[] { ListingRef.Section(document.Article.Section).Key }
+            .Concat(document.Article.Tags.Take(MaxTags).Select(t => ListingRef.Tag(t).Key))
+            .Distinct(StringComparer.Ordinal);
+
+    /// <summary>Starts reading, in one request, every head the page shows that its scope has not read yet.</summary>
+    public void Prefetch(ArticleDocument document, RenderScope scope, CancellationToken ct)
+    {
+        var missing = CandidateKeys(document).Prepend(ListingIndex.SectionsHeadKey).Where(k => !scope.Has(ScopeKey(k))).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+        var all = listings.ReadHeadsAsync(missing, ct);
+        foreach (var key in missing)
+        {
+            scope.Seed(ScopeKey(key), PickAsync(all, key));
+        }
+    }
+
+    /// <summary>One head as the scope read it (null: never written); read alone when no prefetch covered it.</summary>
+    public async Task<ListingHeadEntity?> HeadAsync(string key, RenderScope scope, CancellationToken ct) =>
+        (await scope.SharedAsync(ScopeKey(key), async () => new Read(await listings.ReadHeadAsync(key, ct)))).Head;
+
+    private static async Task<Read> PickAsync(Task<IReadOnlyDictionary<string, ListingHeadEntity>> all, string key) =>
+        new((await all).GetValueOrDefault(key));
+
+    private static string ScopeKey(string listingKey) => "head|" + listingKey;
+}
