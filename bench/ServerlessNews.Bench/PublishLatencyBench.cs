@@ -37,7 +37,10 @@ public static class PublishLatencyBench
             await PublishOnceAsync(client, web, $"warm-up-{i}");
         }
         var live = await PublishSeriesAsync(client, web, azurite, "latency", runs);
-        await TraceOnePublishAsync(client, web, azurite);
+        for (var i = 0; i < 3; i++)
+        {
+            await TraceOnePublishAsync(client, web, azurite, $"traced-{i}");
+        }
         var floor = await FloorAsync(azurite, runs);
         await app.StopAsync();
 
@@ -124,11 +127,11 @@ public static class PublishLatencyBench
     }
 
     /// <summary>The storage calls of one more publish, on stderr: where its time goes.</summary>
-    private static async Task TraceOnePublishAsync(HttpClient client, BlobContainerClient web, AzuriteProcess azurite)
+    private static async Task TraceOnePublishAsync(HttpClient client, BlobContainerClient web, AzuriteProcess azurite, string id)
     {
         await WaitForQuietAsync(azurite);
         using var timeline = new StorageTimeline();
-        var elapsed = await PublishOnceAsync(client, web, "traced");
+        var elapsed = await PublishOnceAsync(client, web, id);
         timeline.Print(Console.Error, string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"One publish, {elapsed:0.0} ms to live (the bench's own existence checks included):"));
     }
@@ -150,7 +153,6 @@ public static class PublishLatencyBench
             body = new { format = "markdown", content = submission.Body.Content },
         }));
         var page = web.GetBlobClient(ArticleDocument.PageBlobNameFor(ArticleDocument.PathFor(submission)));
-        var watch = Stopwatch.StartNew();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/articles") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         var webhookId = "msg_" + Guid.NewGuid().ToString("N");
@@ -158,6 +160,8 @@ public static class PublishLatencyBench
         request.Headers.Add("webhook-id", webhookId);
         request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add("webhook-signature", StandardWebhookVerifier.Sign(Secret, webhookId, timestamp, body));
+        // From the moment the CMS sends the signed webhook: signing it is the CMS's work.
+        var watch = Stopwatch.StartNew();
         using var response = await client.SendAsync(request);
         if (response.StatusCode != HttpStatusCode.Accepted)
         {

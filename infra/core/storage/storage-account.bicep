@@ -57,7 +57,6 @@ var tableNames = [
   'listingheads' // the newest rows of each listing, one row each: what a page reads in one request
   'comments'
   'commenters'
-  'deliveries'
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-08-01' = {

@@ -71,6 +71,25 @@ public sealed class RevisionEntity : ITableEntity
         RowPrefix + revision.ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
 }
 
+/// <summary>
+/// A delivery whose message was sent (PartitionKey = article id, RowKey = "delivery-" + hash of the delivery
+/// id): a repeat of it is answered as a duplicate. In the article's partition, so that the transaction that
+/// indexes a publish records it, and the revision it brought, too.
+/// </summary>
+public sealed record DeliveryRecord(string Key, string DeliveryId, long Revision, string Submission, string Source, DateTimeOffset ReceivedAt)
+{
+    public const string RowPrefix = "delivery-";
+
+    public static string RowKeyFor(string key) => RowPrefix + key;
+
+    public TableEntity ToEntity(string articleId) => new(articleId, RowKeyFor(Key))
+    {
+        ["DeliveryId"] = DeliveryId.Length > 200 ? DeliveryId[..200] : DeliveryId,
+        ["Revision"] = Revision,
+        ["Submission"] = Submission,
+    };
+}
+
 /// <summary>Point lookup from a public URL path to its article (PartitionKey = "path|world|2026|…", RowKey = "path").</summary>
 public sealed class PathEntity : ITableEntity
 {

@@ -9,7 +9,7 @@ using ServerlessNews.Storage;
 namespace ServerlessNews.Index;
 
 /// <summary>The articles table: current state per article, a row per revision, and path lookups.</summary>
-public sealed class ArticleIndex(TableServiceClient tables, TimeProvider time)
+public sealed class ArticleIndex(TableServiceClient tables)
 {
     private readonly TableClient _table = tables.GetTableClient(StorageNames.ArticlesTable);
 
@@ -30,6 +30,13 @@ public sealed class ArticleIndex(TableServiceClient tables, TimeProvider time)
         {
             yield return (row, row.Document is { } packed ? Unpack(packed) : null);
         }
+    }
+
+    /// <summary>The document the article's current row was indexed with; null when it did not fit in the row.</summary>
+    public async Task<ArticleDocument?> GetIndexedDocumentAsync(string id, CancellationToken ct)
+    {
+        var response = await _table.GetEntityIfExistsAsync<ArticleEntity>(id, ArticleEntity.Row, [nameof(ArticleEntity.Document)], ct);
+        return response.HasValue && response.Value!.Document is { } packed ? Unpack(packed) : null;
     }
 
     /// <summary>The current-state row of an article as <see cref="SaveAsync"/> stores it.</summary>
@@ -96,27 +103,56 @@ public sealed class ArticleIndex(TableServiceClient tables, TimeProvider time)
         return rows;
     }
 
-    /// <summary>Records an accepted revision once; a re-delivery of the same revision keeps the first record.</summary>
-    public async Task RecordAcceptedAsync(ArticleSubmission submission, string submissionBlob, string source, CancellationToken ct)
+    /// <summary>
+    /// Records an accepted revision and its delivery, once the delivery's message is sent (a publish that got
+    /// as far as its index transaction recorded both there). A re-delivery of the same revision keeps the
+    /// first record; a record that the publisher created first (its state) gets what it lacks.
+    /// </summary>
+    /// <returns>False when a concurrent delivery of the same id recorded itself first.</returns>
+    public async Task<bool> RecordAcceptedAsync(string articleId, DeliveryRecord delivery, CancellationToken ct)
+    {
+        var revision = RecordRevisionAsync(articleId, delivery, ct);
+        var recorded = RecordDeliveryAsync(articleId, delivery, ct);
+        await Task.WhenAll(revision, recorded);
+        return await recorded;
+    }
+
+    private async Task RecordRevisionAsync(string articleId, DeliveryRecord delivery, CancellationToken ct)
     {
         var entity = new RevisionEntity
         {
-            PartitionKey = submission.Id,
-            RowKey = RevisionEntity.RowKeyFor(submission.Revision),
-            Revision = submission.Revision,
+            PartitionKey = articleId,
+            RowKey = RevisionEntity.RowKeyFor(delivery.Revision),
+            Revision = delivery.Revision,
             State = ArticleStates.Accepted,
-            Source = source,
-            Submission = submissionBlob,
-            ReceivedAt = time.GetUtcNow(),
+            Source = delivery.Source,
+            Submission = delivery.Submission,
+            ReceivedAt = delivery.ReceivedAt,
         };
         try
         {
             await _table.AddEntityAsync(entity, ct);
+            return;
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
         }
+        // The message may be handled before this runs: the publisher then recorded the revision's state alone.
+        var existing = await _table.GetEntityIfExistsAsync<RevisionEntity>(articleId, entity.RowKey, cancellationToken: ct);
+        if (existing.HasValue && existing.Value!.Source.Length == 0)
+        {
+            await _table.UpsertEntityAsync(AcceptedFields(articleId, delivery), TableUpdateMode.Merge, ct);
+        }
     }
+
+    /// <summary>The revision row's record of its delivery, to merge into it.</summary>
+    private static TableEntity AcceptedFields(string articleId, DeliveryRecord delivery) => new(articleId, RevisionEntity.RowKeyFor(delivery.Revision))
+    {
+        [nameof(RevisionEntity.Revision)] = delivery.Revision,
+        [nameof(RevisionEntity.Source)] = delivery.Source,
+        [nameof(RevisionEntity.Submission)] = delivery.Submission,
+        [nameof(RevisionEntity.ReceivedAt)] = delivery.ReceivedAt,
+    };
 
     public async Task SetRevisionStateAsync(string id, long revision, string state, string? reason, CancellationToken ct)
     {
@@ -130,25 +166,35 @@ public sealed class ArticleIndex(TableServiceClient tables, TimeProvider time)
     }
 
     /// <summary>
-    /// Writes the lookup from the document's path to the article when the row read before has another
-    /// path (a first publication). Must come before <see cref="SaveAsync"/>, which then skips it.
+    /// Writes the lookup from the document's path to the article, unless <paramref name="previousPath"/> shows it
+    /// is there already (an article keeps its path). Idempotent: a retry writes it again.
     /// </summary>
-    /// <returns>False when nothing was read before, so that <see cref="SaveAsync"/> decides.</returns>
-    public async Task<bool> RecordPathAsync(ArticleDocument document, CurrentRow? readBefore, CancellationToken ct)
+    /// <param name="previousPath">The path of the article's row as read before; null when not read.</param>
+    public async Task RecordPathAsync(ArticleDocument document, string? previousPath, CancellationToken ct)
     {
-        if (readBefore is null)
+        if (document.Path.Length > 0 && previousPath != document.Path)
+        {
+            await _table.UpsertEntityAsync(new PathEntity { PartitionKey = PathEntity.KeyFor(document.Path), ArticleId = document.Article.Id }, TableUpdateMode.Replace, ct);
+        }
+    }
+
+    /// <summary>Whether a delivery of this article was recorded (<see cref="RecordAcceptedAsync"/>, or with its publish).</summary>
+    public async Task<bool> IsKnownDeliveryAsync(string articleId, string deliveryKey, CancellationToken ct) =>
+        (await _table.GetEntityIfExistsAsync<TableEntity>(articleId, DeliveryRecord.RowKeyFor(deliveryKey), ["PartitionKey"], ct)).HasValue;
+
+    /// <returns>False when a concurrent delivery of the same id recorded itself first.</returns>
+    private async Task<bool> RecordDeliveryAsync(string articleId, DeliveryRecord delivery, CancellationToken ct)
+    {
+        try
+        {
+            await _table.AddEntityAsync(delivery.ToEntity(articleId), ct);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
         {
             return false;
         }
-        if (document.Path.Length > 0 && readBefore.Entity?.Path != document.Path)
-        {
-            await WritePathAsync(document, ct);
-        }
-        return true;
     }
-
-    private Task<Azure.Response> WritePathAsync(ArticleDocument document, CancellationToken ct) =>
-        _table.UpsertEntityAsync(new PathEntity { PartitionKey = PathEntity.KeyFor(document.Path), ArticleId = document.Article.Id }, TableUpdateMode.Replace, ct);
 
     /// <summary>
     /// Stores the article's current state unless a newer revision is already recorded, and marks the revision
@@ -156,9 +202,12 @@ public sealed class ArticleIndex(TableServiceClient tables, TimeProvider time)
     /// conflict it reads again and re-decides.
     /// </summary>
     /// <param name="readBefore">The current row as the caller read it, if it did: saves reading it again.</param>
-    /// <param name="pathRecorded">The caller wrote the path lookup row (<see cref="RecordPathAsync"/>).</param>
+    /// <param name="delivery">
+    /// A delivery to record in the same transaction, with the revision it brought (its message is sent): a
+    /// publish in the delivering request records its acceptance and its outcome at once.
+    /// </param>
     /// <returns>False when a newer revision won.</returns>
-    public async Task<bool> SaveAsync(ArticleDocument document, string state, CancellationToken ct, CurrentRow? readBefore = null, bool pathRecorded = false)
+    public async Task<bool> SaveAsync(ArticleDocument document, string state, CancellationToken ct, CurrentRow? readBefore = null, DeliveryRecord? delivery = null)
     {
         var a = document.Article;
         var packed = state == ArticleStates.Published ? Pack(document) : null;
@@ -172,26 +221,24 @@ public sealed class ArticleIndex(TableServiceClient tables, TimeProvider time)
                 return false;
             }
             var entity = EntityFor(document, state, packed);
-            var revisionRow = new TableEntity(a.Id, RevisionEntity.RowKeyFor(a.Revision))
+            var revisionRow = delivery is not null ? AcceptedFields(a.Id, delivery) : new TableEntity(a.Id, RevisionEntity.RowKeyFor(a.Revision));
+            revisionRow[nameof(RevisionEntity.Revision)] = a.Revision;
+            revisionRow[nameof(RevisionEntity.State)] = state;
+            revisionRow[nameof(RevisionEntity.Reason)] = null;
+            List<TableTransactionAction> actions =
+            [
+                current is null
+                    ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, current.ETag),
+                new TableTransactionAction(TableTransactionActionType.UpsertMerge, revisionRow),
+            ];
+            if (delivery is not null)
             {
-                [nameof(RevisionEntity.Revision)] = a.Revision,
-                [nameof(RevisionEntity.State)] = state,
-                [nameof(RevisionEntity.Reason)] = null,
-            };
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, delivery.ToEntity(a.Id)));
+            }
             try
             {
-                if (!pathRecorded && document.Path.Length > 0 && current?.Path != document.Path)
-                {
-                    // The path row first: if the process dies between the two writes, a retry writes both again.
-                    await WritePathAsync(document, ct);
-                }
-                await _table.SubmitTransactionAsync(
-                [
-                    current is null
-                        ? new TableTransactionAction(TableTransactionActionType.Add, entity)
-                        : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, current.ETag),
-                    new TableTransactionAction(TableTransactionActionType.UpsertMerge, revisionRow),
-                ], ct);
+                await _table.SubmitTransactionAsync(actions, ct);
                 return true;
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412)

@@ -37,7 +37,7 @@ public sealed class ArticleDeleteHandler(
 
         var statusUrl = $"/api/articles/{id}";
         var deliveryId = "webhook:" + webhookId;
-        if (await ingest.IsKnownDeliveryAsync(deliveryId, ct))
+        if (await ingest.IsKnownDeliveryAsync(id, deliveryId, ct))
         {
             return TypedResults.Ok(new AcceptedArticle(id, 0, "duplicate", statusUrl));
         }
@@ -57,7 +57,7 @@ public sealed class ArticleDeleteHandler(
             throw new InvalidOperationException("A kill submission must always validate: " + parsed.Errors);
         }
         var accepted = await ingest.AcceptAsync(parsed.Submission!, raw, ".json", deliveryId, "delete " + webhookId, ct,
-            (message, accepted) => publisher.TryPublishNowAsync(message, parsed.Submission!, accepted, ct));
+            (message, acceptance) => publisher.TryPublishNowAsync(message, parsed.Submission!, acceptance, ct));
         if (accepted.Outcome == IngestOutcome.Duplicate)
         {
             return TypedResults.Ok(new AcceptedArticle(id, revision, "duplicate", statusUrl));

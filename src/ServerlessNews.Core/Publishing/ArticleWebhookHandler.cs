@@ -44,7 +44,7 @@ public sealed class ArticleWebhookHandler(
         var statusUrl = $"/api/articles/{submission.Id}";
         var deliveryId = "webhook:" + id;
         var accepted = await ingest.AcceptAsync(submission, body, ".json", deliveryId, "webhook " + id, ct,
-            (message, accepted) => publisher.TryPublishNowAsync(message, submission, accepted, ct));
+            (message, acceptance) => publisher.TryPublishNowAsync(message, submission, acceptance, ct));
         if (accepted.Outcome == IngestOutcome.Duplicate)
         {
             return TypedResults.Ok(new AcceptedArticle(submission.Id, submission.Revision, "duplicate", statusUrl));

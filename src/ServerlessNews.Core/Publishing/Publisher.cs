@@ -62,45 +62,48 @@ public sealed partial class Publisher(
     /// <summary>
     /// Publishes a just-accepted submission at once, in the request that delivered it, so that readers do
     /// not wait for the queue to be polled. The queued message stays the guarantee: if this fails, the
-    /// queue trigger retries; if it succeeds, the queued message finds the work done.
+    /// queue trigger retries; if it succeeds, the queued message finds the page published and completes the rest.
     /// </summary>
-    /// <param name="accepted">
-    /// Whether the submission was stored and is not a repeat. The reads (the article's row, what its page
-    /// shows) go ahead while it is pending; nothing is written until it says yes.
+    /// <param name="acceptance">
+    /// Whether the submission was stored and is not a repeat, and when its message is sent. The reads (the
+    /// article's row, what its page shows) go ahead while it is pending; nothing is written until it is
+    /// accepted, and nothing indexed until the message is sent.
     /// </param>
+    /// <returns>True when the index transaction recorded the delivery too.</returns>
     /// <remarks>Does nothing when <see cref="WebhookOptions.PublishInline"/> is off.</remarks>
-    public async Task TryPublishNowAsync(PublishMessage message, ArticleSubmission submission, Task<bool> accepted, CancellationToken ct)
+    public async Task<bool> TryPublishNowAsync(PublishMessage message, ArticleSubmission submission, InlineAcceptance acceptance, CancellationToken ct)
     {
         if (!webhookOptions.Value.PublishInline)
         {
-            return;
+            return false;
         }
         try
         {
             var current = index.GetAsync(message.ArticleId, ct);
             var scope = RenderScope.ForOnePage();
             var prefetch = renderer.PrefetchArticleAsync(new ArticleDocument(submission, ArticleDocument.PathFor(submission)), scope, ct);
-            await Task.WhenAll(current, prefetch, accepted);
-            if (!await accepted)
+            await Task.WhenAll(current, prefetch, acceptance.Accepted);
+            if (!await acceptance.Accepted)
             {
-                return;
+                return false;
             }
-            // Derived pages (listings, feeds, related blocks) are left to the queued message, which finds the
-            // page published and runs the observers then: the webhook answers after the page alone.
-            await PublishAsync(message, ct, submission, notifyObservers: false, new CurrentRow(await current), scope);
+            return await PublishAsync(message, ct, submission, acceptance, new CurrentRow(await current), scope);
         }
-        catch (Exception e) when (e is not OperationCanceledException && !accepted.IsFaulted)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogInlinePublishFailed(e, message.ArticleId, message.Revision);
-        }
-        catch when (accepted.IsFaulted)
-        {
-            // Storing the submission failed: the request answers with that error, and nothing was written here.
+            if (!acceptance.Accepted.IsFaulted && !acceptance.Queued.IsFaulted)
+            {
+                LogInlinePublishFailed(e, message.ArticleId, message.Revision);
+            }
+            // Otherwise storing or queueing failed: the request answers with that error.
+            return false;
         }
     }
 
-    private async Task PublishAsync(
-        PublishMessage message, CancellationToken ct, ArticleSubmission? parsed = null, bool notifyObservers = true,
+    /// <param name="inline">Set when publishing in the delivering request (<see cref="TryPublishNowAsync"/>).</param>
+    /// <returns>True when the delivery of <paramref name="inline"/> was recorded with the index.</returns>
+    private async Task<bool> PublishAsync(
+        PublishMessage message, CancellationToken ct, ArticleSubmission? parsed = null, InlineAcceptance? inline = null,
         CurrentRow? readBefore = null, RenderScope? prefetched = null)
     {
         var current = readBefore is not null ? readBefore.Entity : await index.GetAsync(message.ArticleId, ct);
@@ -109,16 +112,21 @@ public sealed partial class Publisher(
             LogSuperseded(message.ArticleId, message.Revision, current.Revision);
             await index.SetRevisionStateAsync(message.ArticleId, message.Revision, ArticleStates.Superseded,
                 $"Revision {current.Revision} is newer.", ct);
-            return;
+            return false;
         }
         if (current is not null && current.Revision == message.Revision && current.State is ArticleStates.Published or ArticleStates.Killed)
         {
-            // A re-delivery of work already done; what followed it may have been cut short.
-            if (notifyObservers)
+            // Work already done, by the delivering request or a try cut short after indexing: complete what
+            // follows the index (what a publish in the request leaves to its message), then the derived pages.
+            if (inline is null)
             {
+                if (current.State == ArticleStates.Published)
+                {
+                    await CompleteAsync(message, current, parsed, ct);
+                }
                 await NotifyAsync(current, ct);
             }
-            return;
+            return false;
         }
 
         var submission = parsed ?? await LoadAsync(message, ct);
@@ -127,13 +135,11 @@ public sealed partial class Publisher(
         {
             case ArticleStatus.Embargoed when submission.EmbargoedUntil > time.GetUtcNow():
                 await HoldUntilEmbargoLiftsAsync(document, message, ct);
-                break;
+                return false;
             case ArticleStatus.Killed:
-                await KillAsync(document, current, notifyObservers, ct);
-                break;
+                return await KillAsync(document, current, inline, ct);
             default:
-                await WriteAsync(document, ct, notifyObservers, new CurrentRow(current), prefetched);
-                break;
+                return await WriteAsync(document, inline, new CurrentRow(current), prefetched, ct);
         }
     }
 
@@ -144,36 +150,78 @@ public sealed partial class Publisher(
         return parsed.IsValid ? parsed.Submission! : throw new InvalidSubmissionException(parsed.Errors);
     }
 
-    /// <summary>Renders and writes one article's page from its normalized document.</summary>
+    /// <summary>Renders and writes one article's page from its normalized document, and indexes it.</summary>
+    /// <param name="inline">Set when publishing in the delivering request: the page and the index only.</param>
     /// <param name="readBefore">The article's current row as just read, if it was: spares reading it again.</param>
     /// <param name="prefetched">This page's scope, if its reads were started ahead.</param>
-    public async Task WriteAsync(
-        ArticleDocument document, CancellationToken ct, bool notifyObservers = true, CurrentRow? readBefore = null, RenderScope? prefetched = null)
+    /// <returns>True when the delivery of <paramref name="inline"/> was recorded with the index.</returns>
+    private async Task<bool> WriteAsync(ArticleDocument document, InlineAcceptance? inline, CurrentRow readBefore, RenderScope? prefetched, CancellationToken ct)
     {
         var a = document.Article;
         // Never published: its blobs almost surely do not exist yet, and nothing can refer to it.
-        var firstPublication = readBefore is { Entity: null };
+        var firstPublication = readBefore.Entity is null;
+        if (inline is not null)
+        {
+            // Readers wait for the page alone: it is written first, and indexed as soon as the message is sent.
+            // The content document, the path lookup and the related-article records are left to the message,
+            // which writes them and renders the page again with them (so this page carries no related metadata
+            // a rebuild could take for proof of records). Until then a kill of an article it shows misses it;
+            // that render no longer shows the killed article.
+            var scope = (prefetched ?? RenderScope.ForOnePage()).ForArticle(newArticle: firstPublication, recordsRelated: false);
+            var pageWritten = await WritePageAsync(document, scope, ct, probablyNew: firstPublication);
+            await inline.Queued;
+            return await IndexAsync(document, pageWritten, readBefore, inline.Delivery, ct);
+        }
         var json = JsonSerializer.SerializeToUtf8Bytes(document, CoreJsonContext.Default.ArticleDocument);
-        // The two outputs are independent and each guarded by its own revision check: write them together.
+        // The outputs are independent and each guarded by its own revision check: write them together.
         var contentWrite = RevisionGuard.UploadUnlessNewerAsync(_content.GetBlobClient(ContentBlobName(a.Id)), new BinaryData(json), "application/json",
             a.Revision, ct, probablyNew: firstPublication);
-        var scope = (prefetched ?? RenderScope.ForOnePage()).ForArticle(newArticle: firstPublication);
-        var pageWrite = WritePageAsync(document, scope, ct, probablyNew: firstPublication);
+        var pageWrite = WritePageAsync(document, (prefetched ?? RenderScope.ForOnePage()).ForArticle(newArticle: firstPublication), ct, probablyNew: firstPublication);
         // The path lookup row lives in its own partition, so it cannot join the index transaction: written
-        // alongside the page instead of before the transaction (a retry writes it again, it is idempotent).
-        var pathWrite = index.RecordPathAsync(document, readBefore, ct);
+        // alongside the page, before the index says the article is published (a retry writes it again).
+        var pathWrite = index.RecordPathAsync(document, readBefore.Entity?.Path, ct);
         await Task.WhenAll(contentWrite, pageWrite, pathWrite);
-        var written = await pageWrite;
-        if (!written || !await index.SaveAsync(document, ArticleStates.Published, ct, readBefore, pathRecorded: await pathWrite))
-        {
-            await index.SetRevisionStateAsync(a.Id, a.Revision, ArticleStates.Superseded, "A newer revision was published meanwhile.", ct);
-            return;
-        }
-        LogPublished(a.Id, a.Revision, document.Path);
-        if (notifyObservers)
+        if (await IndexAsync(document, await pageWrite, readBefore, null, ct))
         {
             await NotifyAsync(await index.GetAsync(a.Id, ct), ct);
         }
+        return false;
+    }
+
+    /// <returns>False when a newer revision won the page or the index; recorded as superseded.</returns>
+    private async Task<bool> IndexAsync(ArticleDocument document, bool pageWritten, CurrentRow readBefore, DeliveryRecord? delivery, CancellationToken ct)
+    {
+        var a = document.Article;
+        if (!pageWritten || !await index.SaveAsync(document, ArticleStates.Published, ct, readBefore, delivery))
+        {
+            await index.SetRevisionStateAsync(a.Id, a.Revision, ArticleStates.Superseded, "A newer revision was published meanwhile.", ct);
+            return false;
+        }
+        LogPublished(a.Id, a.Revision, document.Path);
+        return true;
+    }
+
+    /// <summary>
+    /// What follows the index of a publish (the content document, the path lookup, the page with its
+    /// related-article records), again: a publish in the request leaves it to its message, and a try cut
+    /// short after indexing left it undone. Every write is idempotent and revision-guarded.
+    /// </summary>
+    private async Task CompleteAsync(PublishMessage message, ArticleEntity current, ArticleSubmission? parsed, CancellationToken ct)
+    {
+        // The document as indexed: another delivery of the same revision may carry different content, and the
+        // first one indexed is the one published.
+        var document = await index.GetIndexedDocumentAsync(current.PartitionKey, ct)
+            ?? new ArticleDocument(parsed ?? await LoadAsync(message, ct), current.Path);
+        if (document.Article.Revision != current.Revision)
+        {
+            return; // a newer revision was indexed meanwhile: its own message completes it
+        }
+        var json = JsonSerializer.SerializeToUtf8Bytes(document, CoreJsonContext.Default.ArticleDocument);
+        await Task.WhenAll(
+            RevisionGuard.UploadUnlessNewerAsync(_content.GetBlobClient(ContentBlobName(current.PartitionKey)), new BinaryData(json), "application/json",
+                current.Revision, ct),
+            index.RecordPathAsync(document, previousPath: null, ct),
+            WritePageAsync(document, ct));
     }
 
     /// <summary>
@@ -253,7 +301,8 @@ public sealed partial class Publisher(
         }
     }
 
-    private async Task KillAsync(ArticleDocument document, ArticleEntity? current, bool notifyObservers, CancellationToken ct)
+    /// <returns>True when the delivery of <paramref name="inline"/> was recorded with the index.</returns>
+    private async Task<bool> KillAsync(ArticleDocument document, ArticleEntity? current, InlineAcceptance? inline, CancellationToken ct)
     {
         var a = document.Article;
         // Recorded even for an article never published, so that an older revision arriving late stays dead.
@@ -262,7 +311,11 @@ public sealed partial class Publisher(
             Article = a with { Headline = current?.Headline ?? "", Section = current?.Section ?? "" },
             Path = current?.Path ?? "",
         };
-        var saved = await index.SaveAsync(killed, ArticleStates.Killed, ct, new CurrentRow(current));
+        if (inline is not null)
+        {
+            await inline.Queued;
+        }
+        var saved = await index.SaveAsync(killed, ArticleStates.Killed, ct, new CurrentRow(current), inline?.Delivery);
         if (saved && killed.Path.Length > 0)
         {
             await _web.GetBlobClient(killed.PageBlobName).DeleteIfExistsAsync(cancellationToken: ct);
@@ -272,10 +325,11 @@ public sealed partial class Publisher(
             await index.SetRevisionStateAsync(a.Id, a.Revision, ArticleStates.Killed, null, ct);
         }
         LogKilled(a.Id, a.Revision);
-        if (saved && notifyObservers)
+        if (saved && inline is null)
         {
             await NotifyAsync(await index.GetAsync(a.Id, ct), ct);
         }
+        return saved && inline is not null;
     }
 
     /// <summary>An embargoed revision waits as an invisible queue message: durable across restarts, no polling.</summary>

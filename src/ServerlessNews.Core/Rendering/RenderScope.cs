@@ -24,7 +24,7 @@ public sealed class RenderScope
     {
         IsBatch = isBatch;
         NewArticle = newArticle;
-        ReadOnly = readOnly;
+        RecordsRelated = !readOnly;
         _shared = shared ?? new(StringComparer.Ordinal);
         _pages = pages ?? new();
     }
@@ -40,14 +40,22 @@ public sealed class RenderScope
     /// This one page's scope, with its reads so far, once it is known whether the article is new (a publish
     /// starts reading before it has read the article's row).
     /// </summary>
-    public RenderScope ForArticle(bool newArticle) => IsBatch
+    /// <param name="recordsRelated">
+    /// False when the page's related-article records are left to a later render of it (a publish in the
+    /// delivering request): the page shows its related articles but neither records them nor carries them.
+    /// </param>
+    public RenderScope ForArticle(bool newArticle, bool recordsRelated = true) => IsBatch
         ? throw new InvalidOperationException("A batch scope serves many articles.")
-        : new(isBatch: false, newArticle, ReadOnly, _shared, _pages);
+        : new(isBatch: false, newArticle, readOnly: !(RecordsRelated && recordsRelated), _shared, _pages);
 
     public bool IsBatch { get; }
 
-    /// <summary>Nothing rendered in this scope is written, so nothing about it may be recorded.</summary>
-    public bool ReadOnly { get; }
+    /// <summary>
+    /// Pages rendered in this scope record which related articles they show (before they are written) and
+    /// carry that list; false for a dry run, whose pages are not written, and for a page whose records a
+    /// later render makes.
+    /// </summary>
+    public bool RecordsRelated { get; }
 
     /// <summary>
     /// The article has never been published: nothing can refer to it yet (comments are only taken on

@@ -82,7 +82,7 @@ public sealed class RelatedArticlesSection(ListingIndex listings, PageHeads head
         // Recorded before the page is written, so that a kill always finds every page that shows the article.
         // A page whose stored version already shows them all has them recorded: a rebuild's usual case.
         var relatedIds = related.Select(r => r.ArticleId).ToArray();
-        if (!scope.ReadOnly)
+        if (scope.RecordsRelated)
         {
             var recorded = scope.StoredRelated(document.PageBlobName);
             if (recorded is null || !relatedIds.All(recorded.Contains))

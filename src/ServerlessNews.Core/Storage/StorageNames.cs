@@ -22,7 +22,6 @@ public static class StorageNames
     public const string ListingHeadsTable = "listingheads";
     public const string CommentsTable = "comments";
     public const string CommentersTable = "commenters";
-    public const string DeliveriesTable = "deliveries";
 
     /// <summary>The blob path a blob trigger watches for CMS drops.</summary>
     public const string InboxBlobPath = InboxContainer + "/{name}";
@@ -33,5 +32,5 @@ public static class StorageNames
     public static readonly IReadOnlyList<string> Queues = [PublishQueue, RefreshQueue, ModerateQueue];
 
     public static readonly IReadOnlyList<string> Tables =
-        [ArticlesTable, ListingsTable, ListingHeadsTable, CommentsTable, CommentersTable, DeliveriesTable];
+        [ArticlesTable, ListingsTable, ListingHeadsTable, CommentsTable, CommentersTable];
 }

@@ -5,6 +5,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
+using ServerlessNews.Index;
+using ServerlessNews.Publishing;
 using ServerlessNews.Storage;
 using ServerlessNews.Tests.Infrastructure;
 
@@ -39,6 +41,37 @@ public sealed class WebhookEndpointTests(DevServerFixture server) : IClassFixtur
         // Published within the request (Webhooks:PublishInline); the queued message remains the guarantee.
         var status = await Client.GetFromJsonAsync<JsonElement>("/api/articles/stored-before-answer");
         Assert.Equal("published", status.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task A_webhook_answers_once_page_and_index_are_written_and_its_message_completes_the_rest()
+    {
+        // An article already in the section and its listings, so that the new page shows it as related.
+        var earlier = TestArticles.Valid("completion-earlier").With("section", "Completion");
+        Assert.Equal(HttpStatusCode.Accepted, (await Client.SendAsync(Webhook.SignedDelivery(earlier))).StatusCode);
+        await server.DrainAsync();
+        const string earlierPath = "/completion/2026/11/27/completion-earlier/";
+        const string path = "/completion/2026/11/27/completion-later/";
+
+        var response = await Client.SendAsync(Webhook.SignedDelivery(TestArticles.Valid("completion-later").With("section", "Completion")));
+
+        // At the answer: the page (with its related article), the index and the revision's record of its delivery.
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Contains($"href=\"{earlierPath}\"", await server.PageAsync(path), StringComparison.Ordinal);
+        var status = await server.StatusAsync("completion-later");
+        Assert.Equal("published", status.GetProperty("state").GetString());
+        var revision = Assert.Single(status.GetProperty("revisions").EnumerateArray());
+        Assert.Equal("published", revision.GetProperty("state").GetString());
+        Assert.StartsWith("webhook msg_", revision.GetProperty("source").GetString(), StringComparison.Ordinal);
+
+        await server.DrainPublishQueueAsync();
+
+        // Then its message: the normalized document, the URL lookup, and the related-article records, which the
+        // page now carries too (so that a kill of the related article re-renders it).
+        Assert.Equal("completion-later", (await server.Get<Publisher>().LoadDocumentAsync("completion-later", CancellationToken.None))?.Article.Id);
+        Assert.Equal("completion-later", await server.Get<ArticleIndex>().FindByPathAsync(path, CancellationToken.None));
+        Assert.Contains("completion-later", await server.Get<ListingIndex>().RelatedByAsync("completion-earlier", CancellationToken.None));
+        Assert.Contains("completion-earlier", (await server.PagePropertiesAsync(path)).Metadata[Publisher.RelatedMetadataKey].Split(','));
     }
 
     [Fact]
@@ -143,8 +176,9 @@ public sealed record StorageSnapshot(int Submissions, int Deliveries, int Articl
     public static async Task<StorageSnapshot> TakeAsync(StorageFixture storage)
     {
         var submissions = await storage.Container(StorageNames.SubmissionsContainer).GetBlobsAsync().CountAsync();
-        var deliveries = await storage.Table(StorageNames.DeliveriesTable).QueryAsync<TableEntity>(select: ["PartitionKey"]).CountAsync();
-        var articles = await storage.Table(StorageNames.ArticlesTable).QueryAsync<TableEntity>(select: ["PartitionKey"]).CountAsync();
+        var rows = await storage.Table(StorageNames.ArticlesTable).QueryAsync<TableEntity>(select: ["RowKey"]).Select(r => r.RowKey).ToListAsync();
+        var deliveries = rows.Count(k => k.StartsWith(DeliveryRecord.RowPrefix, StringComparison.Ordinal));
+        var articles = rows.Count - deliveries;
         var queue = (await storage.Queue(StorageNames.PublishQueue).GetPropertiesAsync()).Value.ApproximateMessagesCount;
         var comments = await storage.Table(StorageNames.CommentsTable).QueryAsync<TableEntity>(select: ["PartitionKey"]).CountAsync();
         var commenters = await storage.Table(StorageNames.CommentersTable).QueryAsync<TableEntity>(select: ["PartitionKey"]).CountAsync();
