@@ -53,7 +53,7 @@ public static partial class ScaleBench
 
         // The seeded articles have no pages yet: the first rebuild renders them all and records related articles.
         var first = await RebuildCommandAsync(azurite, dryRun: false);
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"First rebuild (every page new): {first.Pages:N0} pages in {first.Seconds:0.00} s"));
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"First rebuild (every page new): {first.Pages:N0} pages in {first.Seconds:0.00} s, {first.Cpu}"));
 
         // A theme change, as an operator makes one: the default article template with one more line, as an override.
         await ChangeThemeAsync(azurite);
@@ -62,21 +62,46 @@ public static partial class ScaleBench
         // Every page now differs from what is stored.
         var rebuild = await RebuildCommandAsync(azurite, dryRun: false);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Rebuild: {rebuild.Pages:N0} pages in {rebuild.Seconds:0.00} s, peak {rebuild.PeakMb:0} MB; render only {renderOnly.Seconds:0.00} s; upload only {uploadOnly:0.00} s"));
+            $"Rebuild: {rebuild.Pages:N0} pages in {rebuild.Seconds:0.00} s, peak {rebuild.PeakMb:0} MB, {rebuild.Cpu}"));
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Render only: {renderOnly.Seconds:0.00} s, {renderOnly.Cpu}"));
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Upload only: {uploadOnly.Seconds:0.00} s, {uploadOnly.Cpu}"));
 
-        var halves = Math.Max(renderOnly.Seconds, uploadOnly);
+        var halves = Math.Max(renderOnly.Seconds, uploadOnly.Seconds);
         return
         [
             new("Scale: publish to live p50, 10,000 articles indexed", BenchResult.Percentile(large, 0.5), BenchResult.Percentile(small, 0.5), "ms", "100 indexed (publish to live p50)", 1.1),
             new("Scale: storage floor p50, 10,000 articles indexed (the emulator's own growth)", BenchResult.Percentile(largeFloor, 0.5),
                 BenchResult.Percentile(smallFloor, 0.5), "ms", "100 indexed (floor p50)", null),
             new($"Scale: full rebuild of {rebuild.Pages:N0} article pages", rebuild.Seconds, halves, "s",
-                renderOnly.Seconds >= uploadOnly ? "render only (dry run)" : "upload only", 1.1),
+                renderOnly.Seconds >= uploadOnly.Seconds ? "render only (dry run)" : "upload only", 1.1),
             new("Scale: full rebuild, peak memory (RSS)", rebuild.PeakMb, MemoryLimitMb, "MB", "limit", 1.0),
         ];
     }
 
-    private sealed record CommandRun(int Pages, double Seconds, double PeakMb);
+    private sealed record CommandRun(int Pages, double Seconds, double PeakMb, CpuUse Cpu);
+
+    /// <summary>
+    /// CPU seconds the emulator and the client spent: on two cores, with the emulator serving on one thread,
+    /// what bounds a phase, and whether two phases could overlap at all.
+    /// </summary>
+    private sealed record CpuUse(double EmulatorSeconds, double ClientSeconds)
+    {
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"CPU: emulator {EmulatorSeconds:0.0} s, client {ClientSeconds:0.0} s");
+    }
+
+    private static TimeSpan CpuOf(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return process.TotalProcessorTime;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
+        {
+            return TimeSpan.Zero; // exited
+        }
+    }
 
     /// <summary>Runs <c>ServerlessNews.DevServer rebuild</c> and reads its own timing and the kernel's peak RSS of the process.</summary>
     private static async Task<CommandRun> RebuildCommandAsync(AzuriteProcess azurite, bool dryRun)
@@ -95,15 +120,19 @@ public static partial class ScaleBench
         start.Environment["AzureWebJobsStorage"] = azurite.ConnectionString;
         start.Environment["Site__BaseUrl"] = "https://news.example.test";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var emulatorBefore = CpuOf(azurite.ProcessId);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("The rebuild command did not start.");
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         double peakKb = 0;
+        var cpu = TimeSpan.Zero;
         while (!process.HasExited)
         {
             peakKb = Math.Max(peakKb, PeakRssKb(process.Id));
+            cpu = TimeSpan.FromTicks(Math.Max(cpu.Ticks, CpuOf(process.Id).Ticks));
             await Task.Delay(50);
         }
+        var emulatorCpu = CpuOf(azurite.ProcessId) - emulatorBefore;
         await process.WaitForExitAsync();
         var text = await output;
         if (process.ExitCode != 0 || DoneLine().Match(text) is not { Success: true } done)
@@ -111,7 +140,8 @@ public static partial class ScaleBench
             throw new InvalidOperationException($"rebuild failed ({process.ExitCode}): {text}\n{await errors}");
         }
         return new(int.Parse(done.Groups[1].Value, CultureInfo.InvariantCulture),
-            double.Parse(done.Groups[2].Value.Replace(',', '.'), CultureInfo.InvariantCulture), peakKb / 1024);
+            double.Parse(done.Groups[2].Value.Replace(',', '.'), CultureInfo.InvariantCulture), peakKb / 1024,
+            new(emulatorCpu.TotalSeconds, cpu.TotalSeconds));
     }
 
     /// <summary>VmHWM: the most resident memory the process has had so far.</summary>
@@ -145,7 +175,7 @@ public static partial class ScaleBench
     /// The upload half alone: a page of the same size for every article's page name, with the command's
     /// parallelism, into a container of its own (the site's pages, and what they record, stay as they are).
     /// </summary>
-    private static async Task<double> UploadOnlyAsync(AzuriteProcess azurite, IServiceProvider services)
+    private static async Task<(double Seconds, CpuUse Cpu)> UploadOnlyAsync(AzuriteProcess azurite, IServiceProvider services)
     {
         var web = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("bench-upload-only");
         await web.CreateIfNotExistsAsync();
@@ -153,13 +183,15 @@ public static partial class ScaleBench
         var names = Enumerable.Range(0, Large).Select(i => SampleArticles.Document(i).PageBlobName).ToList();
         var html = await renderer.RenderArticleAsync(SampleArticles.Document(Large / 2), RenderScope.ForBatch(readOnly: true), CancellationToken.None);
         var page = BinaryData.FromString(html + "<!-- upload only -->");
+        var emulatorBefore = CpuOf(azurite.ProcessId);
+        var clientBefore = CpuOf(Environment.ProcessId);
         var watch = Stopwatch.StartNew();
         await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (name, ct) =>
             await web.GetBlobClient(name).UploadAsync(page, new Azure.Storage.Blobs.Models.BlobUploadOptions
             {
                 HttpHeaders = new Azure.Storage.Blobs.Models.BlobHttpHeaders { ContentType = Publisher.PageContentType, CacheControl = Publisher.PageCacheControl },
             }, ct));
-        return watch.Elapsed.TotalSeconds;
+        return (watch.Elapsed.TotalSeconds, new((CpuOf(azurite.ProcessId) - emulatorBefore).TotalSeconds, (CpuOf(Environment.ProcessId) - clientBefore).TotalSeconds));
     }
 }
 
@@ -180,8 +212,11 @@ public sealed class SiteSeeder(IServiceProvider services)
         {
             // The articles table carries each document, which is what a rebuild reads; the content blobs a
             // publish also writes are left out to keep seeding short (the emulator slows as a container grows).
+            // The rows a publish leaves in it: the article's, its revision's, its delivery's and its path lookup.
             var document = SampleArticles.Document(i);
-            await _index.SaveAsync(document, ArticleStates.Published, ct, new CurrentRow(null));
+            var delivery = new DeliveryRecord($"seed-{i}", $"seed:{i}", document.Article.Revision, $"{document.Article.Id}/seed.json", "seed", DateTimeOffset.UtcNow);
+            await _index.SaveAsync(document, ArticleStates.Published, ct, new CurrentRow(null), delivery);
+            await _index.RecordPathAsync(document, previousPath: null, ct);
             var entity = ArticleIndex.EntityFor(document, ArticleStates.Published);
             entities[i - from] = entity;
             var rows = ListingIndex.RowsFor(entity);
