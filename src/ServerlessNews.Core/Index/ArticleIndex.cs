@@ -15,7 +15,7 @@ public sealed class ArticleIndex(TableServiceClient tables)
 
     public async Task<ArticleEntity?> GetAsync(string id, CancellationToken ct)
     {
-        var response = await _table.GetEntityIfExistsAsync<ArticleEntity>(id, ArticleEntity.Row, ArticleEntity.SummaryColumns, ct);
+        var response = await _table.GetEntityIfExistsAsync<ArticleEntity>(id, ArticleEntity.RowFor(id), ArticleEntity.SummaryColumns, ct);
         return response.HasValue ? response.Value : null;
     }
 
@@ -25,7 +25,9 @@ public sealed class ArticleIndex(TableServiceClient tables)
     /// </summary>
     public async IAsyncEnumerable<(ArticleEntity Article, ArticleDocument? Document)> PublishedAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        var filter = TableClient.CreateQueryFilter($"RowKey eq {ArticleEntity.Row} and State eq {ArticleStates.Published}");
+        // '}' follows '|': the range holds exactly the article rows.
+        var filter = TableClient.CreateQueryFilter(
+            $"RowKey gt {ArticleEntity.RowPrefix} and RowKey lt {ArticleEntity.RowPrefix[..^1] + "}"} and State eq {ArticleStates.Published}");
         await foreach (var row in _table.QueryAsync<ArticleEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
         {
             yield return (row, row.Document is { } packed ? Unpack(packed) : null);
@@ -35,7 +37,7 @@ public sealed class ArticleIndex(TableServiceClient tables)
     /// <summary>The document the article's current row was indexed with; null when it did not fit in the row.</summary>
     public async Task<ArticleDocument?> GetIndexedDocumentAsync(string id, CancellationToken ct)
     {
-        var response = await _table.GetEntityIfExistsAsync<ArticleEntity>(id, ArticleEntity.Row, [nameof(ArticleEntity.Document)], ct);
+        var response = await _table.GetEntityIfExistsAsync<ArticleEntity>(id, ArticleEntity.RowFor(id), [nameof(ArticleEntity.Document)], ct);
         return response.HasValue && response.Value!.Document is { } packed ? Unpack(packed) : null;
     }
 
@@ -49,6 +51,7 @@ public sealed class ArticleIndex(TableServiceClient tables)
         return new ArticleEntity
         {
             PartitionKey = a.Id,
+            RowKey = ArticleEntity.RowFor(a.Id),
             Revision = a.Revision,
             State = state,
             Path = document.Path,
@@ -85,7 +88,7 @@ public sealed class ArticleIndex(TableServiceClient tables)
 
     public async Task<string?> FindByPathAsync(string path, CancellationToken ct)
     {
-        var response = await _table.GetEntityIfExistsAsync<PathEntity>(PathEntity.KeyFor(path), PathEntity.Row, cancellationToken: ct);
+        var response = await _table.GetEntityIfExistsAsync<PathEntity>(PathEntity.KeyFor(path), PathEntity.KeyFor(path), cancellationToken: ct);
         return response.HasValue ? response.Value!.ArticleId : null;
     }
 
@@ -94,7 +97,7 @@ public sealed class ArticleIndex(TableServiceClient tables)
     {
         var rows = new List<RevisionEntity>();
         var filter = TableClient.CreateQueryFilter<RevisionEntity>(r =>
-            r.PartitionKey == id && r.RowKey.CompareTo(RevisionEntity.RowPrefix) >= 0 && r.RowKey.CompareTo("rev.") < 0);
+            r.PartitionKey == id && r.RowKey.CompareTo(RevisionEntity.RowPrefix) >= 0 && r.RowKey.CompareTo(RevisionEntity.RowEnd) < 0);
         await foreach (var row in _table.QueryAsync<RevisionEntity>(filter, cancellationToken: ct))
         {
             rows.Add(row);
@@ -122,7 +125,7 @@ public sealed class ArticleIndex(TableServiceClient tables)
         var entity = new RevisionEntity
         {
             PartitionKey = articleId,
-            RowKey = RevisionEntity.RowKeyFor(delivery.Revision),
+            RowKey = RevisionEntity.RowKeyFor(articleId, delivery.Revision),
             Revision = delivery.Revision,
             State = ArticleStates.Accepted,
             Source = delivery.Source,
@@ -146,7 +149,7 @@ public sealed class ArticleIndex(TableServiceClient tables)
     }
 
     /// <summary>The revision row's record of its delivery, to merge into it.</summary>
-    private static TableEntity AcceptedFields(string articleId, DeliveryRecord delivery) => new(articleId, RevisionEntity.RowKeyFor(delivery.Revision))
+    private static TableEntity AcceptedFields(string articleId, DeliveryRecord delivery) => new(articleId, RevisionEntity.RowKeyFor(articleId, delivery.Revision))
     {
         [nameof(RevisionEntity.Revision)] = delivery.Revision,
         [nameof(RevisionEntity.Source)] = delivery.Source,
@@ -156,7 +159,7 @@ public sealed class ArticleIndex(TableServiceClient tables)
 
     public async Task SetRevisionStateAsync(string id, long revision, string state, string? reason, CancellationToken ct)
     {
-        var entity = new TableEntity(id, RevisionEntity.RowKeyFor(revision))
+        var entity = new TableEntity(id, RevisionEntity.RowKeyFor(id, revision))
         {
             [nameof(RevisionEntity.Revision)] = revision,
             [nameof(RevisionEntity.State)] = state,
@@ -174,7 +177,8 @@ public sealed class ArticleIndex(TableServiceClient tables)
     {
         if (document.Path.Length > 0 && previousPath != document.Path)
         {
-            await _table.UpsertEntityAsync(new PathEntity { PartitionKey = PathEntity.KeyFor(document.Path), ArticleId = document.Article.Id }, TableUpdateMode.Replace, ct);
+            var key = PathEntity.KeyFor(document.Path);
+            await _table.UpsertEntityAsync(new PathEntity { PartitionKey = key, RowKey = key, ArticleId = document.Article.Id }, TableUpdateMode.Replace, ct);
         }
     }
 
@@ -221,7 +225,7 @@ public sealed class ArticleIndex(TableServiceClient tables)
                 return false;
             }
             var entity = EntityFor(document, state, packed);
-            var revisionRow = delivery is not null ? AcceptedFields(a.Id, delivery) : new TableEntity(a.Id, RevisionEntity.RowKeyFor(a.Revision));
+            var revisionRow = delivery is not null ? AcceptedFields(a.Id, delivery) : new TableEntity(a.Id, RevisionEntity.RowKeyFor(a.Id, a.Revision));
             revisionRow[nameof(RevisionEntity.Revision)] = a.Revision;
             revisionRow[nameof(RevisionEntity.State)] = state;
             revisionRow[nameof(RevisionEntity.Reason)] = null;

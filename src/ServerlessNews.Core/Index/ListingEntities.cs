@@ -43,13 +43,14 @@ public sealed class ListingEntity : ITableEntity
         new(DateTimeOffset.MaxValue.UtcTicks - long.Parse(rowKey.AsSpan(0, 19), NumberStyles.None, CultureInfo.InvariantCulture), TimeSpan.Zero);
 }
 
-/// <summary>Which listing rows an article occupies (PartitionKey = "of|" + id): what a later revision or a kill must remove.</summary>
+/// <summary>
+/// Which listing rows an article occupies (PartitionKey = RowKey = "of|" + id: unique, see <see cref="ArticleEntity"/>):
+/// what a later revision or a kill must remove.
+/// </summary>
 public sealed class ListingMembershipEntity : ITableEntity
 {
-    public const string Row = "rows";
-
     public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = Row;
+    public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
 

@@ -59,7 +59,7 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
         ETag claimed;
         while (true)
         {
-            var response = await _table.GetEntityIfExistsAsync<ListingMembershipEntity>(ListingMembershipEntity.KeyFor(article.PartitionKey), ListingMembershipEntity.Row, cancellationToken: ct);
+            var response = await _table.GetEntityIfExistsAsync<ListingMembershipEntity>(ListingMembershipEntity.KeyFor(article.PartitionKey), ListingMembershipEntity.KeyFor(article.PartitionKey), cancellationToken: ct);
             var membership = response.HasValue ? response.Value : null;
             if (membership is not null && membership.Revision > article.Revision)
             {
@@ -69,6 +69,7 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
             var claim = new ListingMembershipEntity
             {
                 PartitionKey = ListingMembershipEntity.KeyFor(article.PartitionKey),
+                RowKey = ListingMembershipEntity.KeyFor(article.PartitionKey),
                 Revision = article.Revision,
                 Rows = Serialize(old.Union(desiredKeys)),
             };
@@ -102,6 +103,7 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
         var narrowed = new ListingMembershipEntity
         {
             PartitionKey = ListingMembershipEntity.KeyFor(article.PartitionKey),
+            RowKey = ListingMembershipEntity.KeyFor(article.PartitionKey),
             Revision = article.Revision,
             Rows = Serialize(desiredKeys),
         };
@@ -114,7 +116,7 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
             // Another sync claimed the rows meanwhile; its own narrowing is the one that counts. If it is a newer
             // revision, it may have deleted a row of ours before our write of it landed: such a row is in no
             // membership any more, so only this sync can take it back (a host dying right here would leave it).
-            var current = await _table.GetEntityIfExistsAsync<ListingMembershipEntity>(narrowed.PartitionKey, ListingMembershipEntity.Row, cancellationToken: ct);
+            var current = await _table.GetEntityIfExistsAsync<ListingMembershipEntity>(narrowed.PartitionKey, narrowed.RowKey, cancellationToken: ct);
             if (current.HasValue && current.Value!.Revision > article.Revision)
             {
                 await Task.WhenAll(desired.Select(row => DeleteUnlessNewerAsync((row.PartitionKey, row.RowKey), article.Revision, ct)));

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
 using ServerlessNews.Articles;
+using ServerlessNews.Index;
 using ServerlessNews.Operations;
 using ServerlessNews.Storage;
 using ServerlessNews.Tests.Infrastructure;
@@ -82,7 +83,7 @@ public sealed class SiteRebuildTests(StorageFixture storage) : IClassFixture<Sto
         var words = string.Join(' ', Enumerable.Range(0, 30_000).Select(_ => new string(Enumerable.Range(0, 6).Select(_ => (char)('a' + random.Next(26))).ToArray())));
         await storage.SubmitAsync(TestArticles.Valid("rebuild-large").WithBody("markdown", words));
         await storage.DrainPublishQueueAsync();
-        Assert.Null((await storage.Table(StorageNames.ArticlesTable).GetEntityAsync<TableEntity>("rebuild-large", "article")).Value.GetBinary("Document"));
+        Assert.Null((await storage.Table(StorageNames.ArticlesTable).GetEntityAsync<TableEntity>("rebuild-large", ArticleEntity.RowFor("rebuild-large"))).Value.GetBinary("Document"));
 
         // A newer revision's page, as a publish racing with the rebuild would leave it.
         var newer = storage.Container(StorageNames.WebContainer).GetBlobClient(ArticleDocument.PageBlobNameFor("/world/2026/11/27/rebuild-newer/"));
