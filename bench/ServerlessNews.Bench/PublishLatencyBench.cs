@@ -76,19 +76,21 @@ public static class PublishLatencyBench
     public static async Task<List<double>> PublishSeriesAsync(HttpClient client, BlobContainerClient web, AzuriteProcess azurite, string prefix, int runs)
     {
         var live = new List<double>();
+        var busy = 0;
         for (var i = 0; i < runs; i++)
         {
-            await WaitForQuietAsync(azurite);
+            busy += await WaitForQuietAsync(azurite) ? 0 : 1;
             live.Add(await PublishOnceAsync(client, web, $"{prefix}-{i}"));
         }
         live.Sort();
         Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"Publish to live ({prefix}), ms: min {live[0]:0.0}, p25 {BenchResult.Percentile(live, 0.25):0.0}, p50 {BenchResult.Percentile(live, 0.5):0.0}, p75 {BenchResult.Percentile(live, 0.75):0.0}, max {live[^1]:0.0}"));
+            $"Publish to live ({prefix}), ms: min {live[0]:0.0}, p25 {BenchResult.Percentile(live, 0.25):0.0}, p50 {BenchResult.Percentile(live, 0.5):0.0}, p75 {BenchResult.Percentile(live, 0.75):0.0}, max {live[^1]:0.0}; {busy} of {runs} started before the site was quiet (20 s)"));
         return live;
     }
 
     /// <summary>Until no message is queued, no refresh is pending and this process (the DevServer's) and the emulator are idle.</summary>
-    private static async Task WaitForQuietAsync(AzuriteProcess azurite)
+    /// <returns>False when 20 s passed first.</returns>
+    private static async Task<bool> WaitForQuietAsync(AzuriteProcess azurite)
     {
         var queues = new QueueServiceClient(azurite.ConnectionString);
         var listings = new TableServiceClient(azurite.ConnectionString).GetTableClient(StorageNames.ListingsTable);
@@ -98,16 +100,9 @@ public static class PublishLatencyBench
         await Task.Delay(200);
         while (deadline.Elapsed < TimeSpan.FromSeconds(20)) // the emulator's refresh of a 10,000-article site can take longer: measure anyway
         {
-            self.Refresh();
-            emulator.Refresh();
-            var cpu = self.TotalProcessorTime;
-            var emulatorCpu = emulator.TotalProcessorTime;
-            await Task.Delay(300);
-            self.Refresh();
-            emulator.Refresh();
             // Under a tenth of a core each: the DevServer (this process) and the emulator, which may still be
             // serving the work of a message taken from the queue (no longer counted as queued).
-            var idle = (self.TotalProcessorTime - cpu).TotalMilliseconds < 30 && (emulator.TotalProcessorTime - emulatorCpu).TotalMilliseconds < 30;
+            var idle = (await Settle.CpuDuringAsync(TimeSpan.FromMilliseconds(300), self, emulator)).All(cpu => cpu.TotalMilliseconds < 30);
             var queued = false;
             foreach (var name in new[] { StorageNames.PublishQueue, StorageNames.RefreshQueue })
             {
@@ -121,9 +116,10 @@ public static class PublishLatencyBench
             }
             if (idle && !queued && !pending)
             {
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     /// <summary>The storage calls of one more publish, on stderr: where its time goes.</summary>

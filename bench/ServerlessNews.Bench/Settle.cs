@@ -18,15 +18,28 @@ public static class Settle
         while (deadline.Elapsed < (limit ?? TimeSpan.FromSeconds(30)))
         {
             var jit = JitInfo.GetCompilationTime();
-            self.Refresh();
-            var cpu = self.TotalProcessorTime;
-            await Task.Delay(500);
-            self.Refresh();
-            if ((JitInfo.GetCompilationTime() - jit).TotalMilliseconds < 5 && (self.TotalProcessorTime - cpu).TotalMilliseconds < 50)
+            var cpu = await CpuDuringAsync(TimeSpan.FromMilliseconds(500), self);
+            if ((JitInfo.GetCompilationTime() - jit).TotalMilliseconds < 5 && cpu[0].TotalMilliseconds < 50)
             {
                 Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"  (JIT and process quiet after {deadline.Elapsed.TotalSeconds:0.0} s)"));
                 return;
             }
         }
+    }
+
+    /// <summary>The CPU time each process spent during <paramref name="window"/>.</summary>
+    public static async Task<TimeSpan[]> CpuDuringAsync(TimeSpan window, params Process[] processes)
+    {
+        var before = processes.Select(p =>
+        {
+            p.Refresh();
+            return p.TotalProcessorTime;
+        }).ToArray();
+        await Task.Delay(window);
+        return processes.Select((p, i) =>
+        {
+            p.Refresh();
+            return p.TotalProcessorTime - before[i];
+        }).ToArray();
     }
 }

@@ -15,6 +15,9 @@ namespace ServerlessNews.Tests.Comments;
 /// </summary>
 public sealed class BrowserFixture : DevServerFixture
 {
+    /// <summary>How long a test waits for what the queue triggers do in the background (a loaded CI machine is slow).</summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
     private readonly Lazy<string> _url = new(() =>
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -66,8 +69,9 @@ public sealed class BrowserFixture : DevServerFixture
     {
         var at = DateTimeOffset.UtcNow.AddHours(-1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         await this.SubmitAsync(TestArticles.Valid(id).With("publishedAt", at));
-        return await Eventually.ValueAsync(async () =>
-            (await this.StatusAsync(id)) is var s && s.GetProperty("state").GetString() == "published" ? s.GetProperty("path").GetString() : null);
+        return await Poll.UntilAsync(async () =>
+            (await this.StatusAsync(id)) is var s && s.GetProperty("state").GetString() == "published" ? s.GetProperty("path").GetString() : null,
+            Deadline, $"{id} to be published");
     }
 
     public async Task<JsonElement?> FindAsync(string status, Func<JsonElement, bool> match)
@@ -93,30 +97,6 @@ public sealed class BrowserFixture : DevServerFixture
         // Script errors only: an image that fails to load (the test article's) is not a script running.
         window.addEventListener('error', e => { if (e instanceof ErrorEvent) window.__xss.push('error:' + e.message); }, true);
         """;
-}
-
-/// <summary>Polls with a deadline instead of sleeping a fixed time.</summary>
-public static class Eventually
-{
-    public static async Task<T> ValueAsync<T>(Func<Task<T?>> probe, int seconds = 60) where T : class
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Nothing came within {seconds} s.");
-            }
-            await Task.Delay(200);
-        }
-    }
-
-    public static async Task<JsonElement> ItemAsync(Func<Task<JsonElement?>> probe, int seconds = 60) =>
-        (await ValueAsync<object>(async () => await probe() is { } e ? e : null, seconds) is JsonElement found ? found : default);
 }
 
 /// <summary>A reader and a moderator in a real browser against the running DevServer (issue 4, point 7).</summary>
@@ -146,7 +126,7 @@ public sealed class CommentsBrowserTests(BrowserFixture server) : IClassFixture<
         }
         await page.GetByRole(AriaRole.Button, new() { Name = "Post Comment" }).ClickAsync();
         await page.WaitForURLAsync(url => url.Contains("#comment-pending", StringComparison.Ordinal),
-            new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+            new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = (float)BrowserFixture.Deadline.TotalMilliseconds });
     }
 
     [Fact]
@@ -161,7 +141,8 @@ public sealed class CommentsBrowserTests(BrowserFixture server) : IClassFixture<
 
         Assert.True(await page.Locator("#comment-pending").IsVisibleAsync());
         Assert.Contains("awaiting moderation", await page.Locator("#comment-pending").TextContentAsync(), StringComparison.Ordinal);
-        var held = await Eventually.ItemAsync(() => server.FindAsync(CommentStatus.Held, i => i.GetProperty("articleId").GetString() == "browser-flow"));
+        var held = await Poll.UntilFoundAsync(() => server.FindAsync(CommentStatus.Held, i => i.GetProperty("articleId").GetString() == "browser-flow"),
+            BrowserFixture.Deadline, "the comment to be held");
         Assert.Equal("pre-moderation", held.GetProperty("rule").GetString());
         var id = held.GetProperty("id").GetString()!;
 
@@ -178,7 +159,8 @@ public sealed class CommentsBrowserTests(BrowserFixture server) : IClassFixture<
         await comment.GetByRole(AriaRole.Link, new() { Name = "Reply to Beatriz" }).ClickAsync();
         Assert.Equal(id, await page.Locator("#comment-parent").InputValueAsync());
         await FillAsync(page, "Carlos", "carlos@example.test", "Agreed.");
-        var reply = await Eventually.ItemAsync(() => server.FindAsync(CommentStatus.Held, i => i.GetProperty("name").GetString() == "Carlos"));
+        var reply = await Poll.UntilFoundAsync(() => server.FindAsync(CommentStatus.Held, i => i.GetProperty("name").GetString() == "Carlos"),
+            BrowserFixture.Deadline, "the reply to be held");
         Assert.Equal(id, reply.GetProperty("parentId").GetString());
         Assert.Empty((IEnumerable<object>)await page.EvaluateAsync<object[]>("window.__xss"));
     }
@@ -190,7 +172,8 @@ public sealed class CommentsBrowserTests(BrowserFixture server) : IClassFixture<
         var page = await OpenAsync(path);
         await FillAsync(page, "Linker", "linker@example.test", "Read https://one.example.test and https://two.example.test");
 
-        var held = await Eventually.ItemAsync(() => server.FindAsync(CommentStatus.Held, i => i.GetProperty("articleId").GetString() == "browser-links"));
+        var held = await Poll.UntilFoundAsync(() => server.FindAsync(CommentStatus.Held, i => i.GetProperty("articleId").GetString() == "browser-links"),
+            BrowserFixture.Deadline, "the comment to be held");
         Assert.Equal("links", held.GetProperty("rule").GetString());
         Assert.Contains("2 links", held.GetProperty("evidence").GetString(), StringComparison.Ordinal);
     }
@@ -203,7 +186,8 @@ public sealed class CommentsBrowserTests(BrowserFixture server) : IClassFixture<
         var accepted = await XssCorpus.PostAllAsync(server.Client, "browser-xss",
             () => ($"203.0.113.{Interlocked.Increment(ref readers) % 250}", $"xss{readers}@example.test"));
         // The live moderate trigger decides them first; approving after it keeps its verdicts from landing later.
-        await Eventually.ValueAsync(async () => await server.FindAsync(CommentStatus.Pending, i => i.GetProperty("articleId").GetString() == "browser-xss") is null ? "done" : null, 60);
+        await Poll.UntilAsync(async () => await server.FindAsync(CommentStatus.Pending, i => i.GetProperty("articleId").GetString() == "browser-xss") is null ? "done" : null,
+            BrowserFixture.Deadline, "the comment to be moderated");
         await XssCorpus.ApproveAllAsync(server, "browser-xss", accepted);
 
         var page = await OpenAsync(path);

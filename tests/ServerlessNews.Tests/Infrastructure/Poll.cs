@@ -19,4 +19,8 @@ public static class Poll
             await Task.Delay(100);
         }
     }
+
+    /// <summary>As <see cref="UntilAsync"/>, for probes that answer with a value type (null: not yet).</summary>
+    public static async Task<T> UntilFoundAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what) where T : struct =>
+        (T)await UntilAsync<object>(async () => await probe() is { } value ? value : null, timeout, what);
 }
