@@ -135,6 +135,7 @@ public static partial class ScaleBench
         var emulatorCpu = CpuOf(azurite.ProcessId) - emulatorBefore;
         await process.WaitForExitAsync();
         var text = await output;
+        Console.Error.WriteLine("  " + text.Trim().Replace("\n", "\n  ", StringComparison.Ordinal));
         if (process.ExitCode != 0 || DoneLine().Match(text) is not { Success: true } done)
         {
             throw new InvalidOperationException($"rebuild failed ({process.ExitCode}): {text}\n{await errors}");
