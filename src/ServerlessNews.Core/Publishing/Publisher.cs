@@ -160,6 +160,7 @@ public sealed partial class Publisher(
         var a = document.Article;
         // Never published: its blobs almost surely do not exist yet, and nothing can refer to it.
         var firstPublication = readBefore.Entity is null;
+        var scope = (prefetched ?? RenderScope.ForOnePage()).ForArticle(newArticle: firstPublication, recordsRelated: inline is null);
         if (inline is not null)
         {
             // Readers wait for the page alone: it is written first, and indexed as soon as the message is sent.
@@ -167,21 +168,12 @@ public sealed partial class Publisher(
             // which writes them and renders the page again with them (so this page carries no related metadata
             // a rebuild could take for proof of records). Until then a kill of an article it shows misses it;
             // that render no longer shows the killed article.
-            var scope = (prefetched ?? RenderScope.ForOnePage()).ForArticle(newArticle: firstPublication, recordsRelated: false);
-            var pageWritten = await WritePageAsync(document, scope, ct, probablyNew: firstPublication);
+            var written = await WritePageAsync(document, scope, ct, probablyNew: firstPublication);
             await inline.Queued;
-            return await IndexAsync(document, pageWritten, readBefore, inline.Delivery, ct);
+            return await IndexAsync(document, written, readBefore, inline.Delivery, ct);
         }
-        var json = JsonSerializer.SerializeToUtf8Bytes(document, CoreJsonContext.Default.ArticleDocument);
-        // The outputs are independent and each guarded by its own revision check: write them together.
-        var contentWrite = RevisionGuard.UploadUnlessNewerAsync(_content.GetBlobClient(ContentBlobName(a.Id)), new BinaryData(json), "application/json",
-            a.Revision, ct, probablyNew: firstPublication);
-        var pageWrite = WritePageAsync(document, (prefetched ?? RenderScope.ForOnePage()).ForArticle(newArticle: firstPublication), ct, probablyNew: firstPublication);
-        // The path lookup row lives in its own partition, so it cannot join the index transaction: written
-        // alongside the page, before the index says the article is published (a retry writes it again).
-        var pathWrite = index.RecordPathAsync(document, readBefore.Entity?.Path, ct);
-        await Task.WhenAll(contentWrite, pageWrite, pathWrite);
-        if (await IndexAsync(document, await pageWrite, readBefore, null, ct))
+        var pageWritten = await WriteOutputsAsync(document, scope, probablyNew: firstPublication, readBefore.Entity?.Path, ct);
+        if (await IndexAsync(document, pageWritten, readBefore, null, ct))
         {
             await NotifyAsync(await index.GetAsync(a.Id, ct), ct);
         }
@@ -216,12 +208,27 @@ public sealed partial class Publisher(
         {
             return; // a newer revision was indexed meanwhile: its own message completes it
         }
+        await WriteOutputsAsync(document, RenderScope.ForOnePage(), probablyNew: false, previousPath: null, ct);
+    }
+
+    /// <summary>
+    /// An article's outputs besides its index: the normalized document in <c>content</c>, the page (after the
+    /// related-article records it shows) and the path lookup. Independent, each idempotent and guarded by its
+    /// own revision check: written together. The path lookup row lives in its own partition, so it cannot
+    /// join the index transaction; it is written before the index says the article is published.
+    /// </summary>
+    /// <param name="previousPath">The path of the article's row as read before; null when not read.</param>
+    /// <returns>False when a newer revision's page was kept.</returns>
+    private async Task<bool> WriteOutputsAsync(ArticleDocument document, RenderScope scope, bool probablyNew, string? previousPath, CancellationToken ct)
+    {
+        var a = document.Article;
         var json = JsonSerializer.SerializeToUtf8Bytes(document, CoreJsonContext.Default.ArticleDocument);
-        await Task.WhenAll(
-            RevisionGuard.UploadUnlessNewerAsync(_content.GetBlobClient(ContentBlobName(current.PartitionKey)), new BinaryData(json), "application/json",
-                current.Revision, ct),
-            index.RecordPathAsync(document, previousPath: null, ct),
-            WritePageAsync(document, ct));
+        var contentWrite = RevisionGuard.UploadUnlessNewerAsync(_content.GetBlobClient(ContentBlobName(a.Id)), new BinaryData(json), "application/json",
+            a.Revision, ct, probablyNew: probablyNew);
+        var pageWrite = WritePageAsync(document, scope, ct, probablyNew);
+        var pathWrite = index.RecordPathAsync(document, previousPath, ct);
+        await Task.WhenAll(contentWrite, pageWrite, pathWrite);
+        return await pageWrite;
     }
 
     /// <summary>

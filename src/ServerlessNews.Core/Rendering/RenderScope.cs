@@ -20,21 +20,21 @@ public sealed class RenderScope
         public readonly ConcurrentDictionary<string, IReadOnlyList<string>> Shown = new(StringComparer.Ordinal);
     }
 
-    private RenderScope(bool isBatch, bool newArticle, bool readOnly, ConcurrentDictionary<string, Lazy<Task<object>>>? shared = null, Pages? pages = null)
+    private RenderScope(bool isBatch, bool newArticle, bool recordsRelated, ConcurrentDictionary<string, Lazy<Task<object>>>? shared = null, Pages? pages = null)
     {
         IsBatch = isBatch;
         NewArticle = newArticle;
-        RecordsRelated = !readOnly;
+        RecordsRelated = recordsRelated;
         _shared = shared ?? new(StringComparer.Ordinal);
         _pages = pages ?? new();
     }
 
     /// <summary>For one page. <paramref name="newArticle"/>: never published before, so it has no comments yet.</summary>
-    public static RenderScope ForOnePage(bool newArticle = false) => new(isBatch: false, newArticle, readOnly: false);
+    public static RenderScope ForOnePage(bool newArticle = false) => new(isBatch: false, newArticle, recordsRelated: true);
 
     /// <summary>For many pages rendered from the same state of the site (a rebuild).</summary>
     /// <param name="readOnly">The pages will not be written (a dry run): sections must record nothing either.</param>
-    public static RenderScope ForBatch(bool readOnly = false) => new(isBatch: true, newArticle: false, readOnly);
+    public static RenderScope ForBatch(bool readOnly = false) => new(isBatch: true, newArticle: false, recordsRelated: !readOnly);
 
     /// <summary>
     /// This one page's scope, with its reads so far, once it is known whether the article is new (a publish
@@ -46,7 +46,7 @@ public sealed class RenderScope
     /// </param>
     public RenderScope ForArticle(bool newArticle, bool recordsRelated = true) => IsBatch
         ? throw new InvalidOperationException("A batch scope serves many articles.")
-        : new(isBatch: false, newArticle, readOnly: !(RecordsRelated && recordsRelated), _shared, _pages);
+        : new(isBatch: false, newArticle, RecordsRelated && recordsRelated, _shared, _pages);
 
     public bool IsBatch { get; }
 
