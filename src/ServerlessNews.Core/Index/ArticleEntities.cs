@@ -47,7 +47,7 @@ public sealed class ArticleEntity : ITableEntity
     public DateTimeOffset? EmbargoedUntil { get; set; }
 
     /// <summary>
-    /// The published document, gzipped JSON (null when it would not fit a table property): a rebuild reads a
+    /// The published document, Brotli-packed JSON (null when it would not fit a table property): a rebuild reads a
     /// thousand articles per query instead of one blob per article. The <c>content</c> blob stays the record.
     /// </summary>
     public byte[]? Document { get; set; }

@@ -70,20 +70,26 @@ public sealed class ArticleIndex(TableServiceClient tables)
     /// <summary>Table properties hold at most 64 KiB; a document that does not fit stays only in <c>content</c>.</summary>
     private const int MaxPackedBytes = 60 * 1024;
 
+    /// <summary>
+    /// Brotli at its fastest setting, in one call: it packs a news article about as small as gzip does, and a
+    /// publish, which packs one document after an idle spell, does not pay for setting up a deflate stream
+    /// (about 1 ms then, against 0.1 ms).
+    /// </summary>
     private static byte[]? Pack(ArticleDocument document)
     {
-        using var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        var json = JsonSerializer.SerializeToUtf8Bytes(document, CoreJsonContext.Default.ArticleDocument);
+        var packed = new byte[BrotliEncoder.GetMaxCompressedLength(json.Length)];
+        if (!BrotliEncoder.TryCompress(json, packed, out var length, quality: 1, window: 22) || length > MaxPackedBytes)
         {
-            JsonSerializer.Serialize(gzip, document, CoreJsonContext.Default.ArticleDocument);
+            return null;
         }
-        return buffer.Length <= MaxPackedBytes ? buffer.ToArray() : null;
+        return packed[..length];
     }
 
     private static ArticleDocument? Unpack(byte[] packed)
     {
-        using var gzip = new GZipStream(new MemoryStream(packed), CompressionMode.Decompress);
-        return JsonSerializer.Deserialize(gzip, CoreJsonContext.Default.ArticleDocument);
+        using var brotli = new BrotliStream(new MemoryStream(packed), CompressionMode.Decompress);
+        return JsonSerializer.Deserialize(brotli, CoreJsonContext.Default.ArticleDocument);
     }
 
     public async Task<string?> FindByPathAsync(string path, CancellationToken ct)
