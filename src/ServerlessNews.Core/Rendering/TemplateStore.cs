@@ -12,8 +12,11 @@ namespace ServerlessNews.Rendering;
 
 /// <summary>
 /// Liquid templates by name: a newsroom's override in the <c>templates</c> container wins over the
-/// embedded default theme, so the site can be restyled without a redeploy. Parsed templates are cached
-/// and the container is checked again at most every <see cref="SiteOptions.TemplateRefresh"/>.
+/// embedded default theme, so the site can be restyled without a redeploy. Parsed templates are cached;
+/// a page never renders with a template checked longer than <see cref="SiteOptions.TemplateRefresh"/> ago.
+/// Once half of that has passed, the check runs in the background while pages keep rendering with the
+/// cached template, so a steady flow of publishes never waits for it; only a page rendered after a quiet
+/// spell longer than the whole interval (or with an interval of zero) waits for the check.
 /// </summary>
 public sealed partial class TemplateStore(
     BlobServiceClient blobs, IOptions<SiteOptions> options, TimeProvider time, ILogger<TemplateStore> logger)
@@ -22,18 +25,48 @@ public sealed partial class TemplateStore(
     private readonly ConcurrentDictionary<string, Cached> _cache = new(StringComparer.Ordinal);
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(StorageNames.TemplatesContainer);
 
-    private sealed record Cached(IFluidTemplate Template, ETag? ETag, DateTimeOffset CheckedAt);
+    /// <param name="Checking">A background check of this template is under way.</param>
+    private sealed record Cached(IFluidTemplate Template, ETag? ETag, DateTimeOffset CheckedAt, bool Checking = false);
 
     public async ValueTask<IFluidTemplate> GetAsync(string name, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        if (_cache.TryGetValue(name, out var cached) && now - cached.CheckedAt < options.Value.TemplateRefresh)
+        var refresh = options.Value.TemplateRefresh;
+        if (_cache.TryGetValue(name, out var cached) && now - cached.CheckedAt < refresh)
         {
+            if (now - cached.CheckedAt >= refresh / 2 && !cached.Checking)
+            {
+                CheckInBackground(name, cached);
+            }
             return cached.Template;
         }
         var fresh = await LoadAsync(name, cached, now, ct);
         _cache[name] = fresh;
         return fresh.Template;
+    }
+
+    private void CheckInBackground(string name, Cached cached)
+    {
+        // Of the renders that find the template due, one starts the check.
+        var checking = cached with { Checking = true };
+        if (!_cache.TryUpdate(name, checking, cached))
+        {
+            return;
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var fresh = await LoadAsync(name, cached, time.GetUtcNow(), CancellationToken.None);
+                _cache.TryUpdate(name, fresh, checking);
+            }
+            catch (Exception e)
+            {
+                // The next render that finds it due tries again; past the interval, renders check it themselves.
+                LogCheckFailed(e, name);
+                _cache.TryUpdate(name, cached, checking);
+            }
+        });
     }
 
     private async Task<Cached> LoadAsync(string name, Cached? cached, DateTimeOffset now, CancellationToken ct)
@@ -73,6 +106,9 @@ public sealed partial class TemplateStore(
         using var reader = new StreamReader(stream);
         return Parser.Parse(reader.ReadToEnd());
     });
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking template {Name} for an override failed; the cached one stays in use")]
+    private partial void LogCheckFailed(Exception exception, string name);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Template override {Name} does not parse, using the default theme: {Error}")]
     private partial void LogBadOverride(string name, string error);
