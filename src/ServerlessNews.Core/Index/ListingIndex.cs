@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -31,6 +32,15 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
 
     private readonly TableClient _table = tables.GetTableClient(StorageNames.ListingsTable);
     private readonly TableClient _heads = tables.GetTableClient(StorageNames.ListingHeadsTable);
+
+    /// <summary>
+    /// The heads this process read or wrote lately, and when (null: none was written). A page that will be
+    /// rendered again from fresh reads moments later may be rendered from them (<see cref="TryRecentHead"/>).
+    /// </summary>
+    private readonly ConcurrentDictionary<string, (ListingHeadEntity? Head, DateTimeOffset At)> _recentHeads = new(StringComparer.Ordinal);
+
+    /// <summary>Bounds what <see cref="_recentHeads"/> holds on a site with many tags: past it, it starts over.</summary>
+    private const int MaxRecentHeads = 2_000;
 
     public static string MonthsPartition(string listingKey) => "months|" + listingKey;
 
@@ -266,8 +276,32 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
     /// <summary>One listing's head (<see cref="SectionsHeadKey"/> for the section list); null when never written.</summary>
     public async Task<ListingHeadEntity?> ReadHeadAsync(string key, CancellationToken ct)
     {
-        var head = await _heads.GetEntityIfExistsAsync<ListingHeadEntity>(HeadsPartition, key, cancellationToken: ct);
-        return head.HasValue ? head.Value : null;
+        var response = await _heads.GetEntityIfExistsAsync<ListingHeadEntity>(HeadsPartition, key, cancellationToken: ct);
+        var head = response.HasValue ? response.Value : null;
+        RememberHead(key, head);
+        return head;
+    }
+
+    /// <summary>A head as this process last read or wrote it, if that was less than <paramref name="maxAge"/> ago.</summary>
+    /// <param name="head">The head then; null when none was written.</param>
+    public bool TryRecentHead(string key, TimeSpan maxAge, out ListingHeadEntity? head)
+    {
+        head = null;
+        if (!_recentHeads.TryGetValue(key, out var recent) || time.GetUtcNow() - recent.At >= maxAge)
+        {
+            return false;
+        }
+        head = recent.Head;
+        return true;
+    }
+
+    private void RememberHead(string key, ListingHeadEntity? head)
+    {
+        if (_recentHeads.Count >= MaxRecentHeads)
+        {
+            _recentHeads.Clear();
+        }
+        _recentHeads[key] = (head, time.GetUtcNow());
     }
 
     /// <summary>
@@ -289,6 +323,10 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
         await foreach (var head in _heads.QueryAsync<ListingHeadEntity>(filter, maxPerPage: keys.Count, cancellationToken: ct))
         {
             heads[head.RowKey] = head;
+        }
+        foreach (var key in keys)
+        {
+            RememberHead(key, heads.GetValueOrDefault(key));
         }
         return heads;
     }
@@ -339,18 +377,16 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
         var entity = new ListingHeadEntity { PartitionKey = HeadsPartition, RowKey = rowKey, Rows = json };
         try
         {
-            if (read is null)
-            {
-                await _heads.AddEntityAsync(entity, ct);
-            }
-            else
-            {
-                await _heads.UpdateEntityAsync(entity, read.ETag, TableUpdateMode.Replace, ct);
-            }
+            var response = read is null
+                ? await _heads.AddEntityAsync(entity, ct)
+                : await _heads.UpdateEntityAsync(entity, read.ETag, TableUpdateMode.Replace, ct);
+            entity.ETag = response.Headers.ETag ?? default;
+            RememberHead(rowKey, entity);
             return true;
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412)
         {
+            _recentHeads.TryRemove(rowKey, out _);
             return false;
         }
     }

@@ -80,7 +80,8 @@ public sealed partial class Publisher(
         try
         {
             var current = index.GetAsync(message.ArticleId, ct);
-            var scope = RenderScope.ForOnePage();
+            // Its message renders the page again once the request has answered.
+            var scope = RenderScope.ForProvisionalPage();
             var prefetch = renderer.PrefetchArticleAsync(new ArticleDocument(submission, ArticleDocument.PathFor(submission)), scope, ct);
             await Task.WhenAll(current, prefetch, acceptance.Accepted);
             if (!await acceptance.Accepted)

@@ -6,7 +6,9 @@ namespace ServerlessNews.Rendering;
 /// What the pages rendered together share. A publish renders its one page in a scope of its own, so no
 /// page ever shows data read before its publish began (its reads may start early, while the submission is
 /// being stored); a rebuild renders every page in one scope, so reads that thousands of pages share (the
-/// section list, the newest articles of a section or a tag) are made once instead of once per page.
+/// section list, the newest articles of a section or a tag) are made once instead of once per page. The
+/// one exception is a provisional page (<see cref="ForProvisionalPage"/>), which its publish's message
+/// renders again from fresh reads moments later.
 /// </summary>
 public sealed class RenderScope
 {
@@ -20,17 +22,27 @@ public sealed class RenderScope
         public readonly ConcurrentDictionary<string, IReadOnlyList<string>> Shown = new(StringComparer.Ordinal);
     }
 
-    private RenderScope(bool isBatch, bool newArticle, bool recordsRelated, ConcurrentDictionary<string, Lazy<Task<object>>>? shared = null, Pages? pages = null)
+    private RenderScope(
+        bool isBatch, bool newArticle, bool recordsRelated, bool provisional = false,
+        ConcurrentDictionary<string, Lazy<Task<object>>>? shared = null, Pages? pages = null)
     {
         IsBatch = isBatch;
         NewArticle = newArticle;
         RecordsRelated = recordsRelated;
+        Provisional = provisional;
         _shared = shared ?? new(StringComparer.Ordinal);
         _pages = pages ?? new();
     }
 
     /// <summary>For one page. <paramref name="newArticle"/>: never published before, so it has no comments yet.</summary>
     public static RenderScope ForOnePage(bool newArticle = false) => new(isBatch: false, newArticle, recordsRelated: true);
+
+    /// <summary>
+    /// For the first version of one page, which is rendered again from fresh reads moments later (a publish
+    /// in the delivering request, whose message renders the page again): it may show what this process read
+    /// of the site a little earlier, and it neither records nor carries its related articles.
+    /// </summary>
+    public static RenderScope ForProvisionalPage() => new(isBatch: false, newArticle: false, recordsRelated: false, provisional: true);
 
     /// <summary>For many pages rendered from the same state of the site (a rebuild).</summary>
     /// <param name="readOnly">The pages will not be written (a dry run): sections must record nothing either.</param>
@@ -46,9 +58,12 @@ public sealed class RenderScope
     /// </param>
     public RenderScope ForArticle(bool newArticle, bool recordsRelated = true) => IsBatch
         ? throw new InvalidOperationException("A batch scope serves many articles.")
-        : new(isBatch: false, newArticle, RecordsRelated && recordsRelated, _shared, _pages);
+        : new(isBatch: false, newArticle, RecordsRelated && recordsRelated, Provisional, _shared, _pages);
 
     public bool IsBatch { get; }
+
+    /// <summary>See <see cref="ForProvisionalPage"/>.</summary>
+    public bool Provisional { get; }
 
     /// <summary>
     /// Pages rendered in this scope record which related articles they show (before they are written) and

@@ -7,12 +7,19 @@ namespace ServerlessNews.Site;
 /// <summary>
 /// The listing heads an article page shows (the section list for its navigation, the newest of its section
 /// and tags for its related articles), read through the page's scope: all of them in one request the first
-/// time any is needed, then shared by the page's sections (and, in a rebuild, by every page).
+/// time any is needed, then shared by the page's sections (and, in a rebuild, by every page). A provisional
+/// page takes the heads this process read or wrote in the last <see cref="ProvisionalMaxAge"/> as they were.
 /// </summary>
 public sealed class PageHeads(ListingIndex listings)
 {
     /// <summary>Enough tags for relevance without one page reading many heads.</summary>
     public const int MaxTags = 5;
+
+    /// <summary>
+    /// How old a head a provisional page may show: its message renders the page again within seconds, and
+    /// a steady flow of publishes (whose messages read the heads again) keeps them younger than this.
+    /// </summary>
+    public static readonly TimeSpan ProvisionalMaxAge = TimeSpan.FromMinutes(1);
 
     private sealed record Read(ListingHeadEntity? Head);
 
@@ -26,6 +33,18 @@ public sealed class PageHeads(ListingIndex listings)
     public void Prefetch(ArticleDocument document, RenderScope scope, CancellationToken ct)
     {
         var missing = CandidateKeys(document).Prepend(ListingIndex.SectionsHeadKey).Where(k => !scope.Has(ScopeKey(k))).ToList();
+        if (scope.Provisional)
+        {
+            missing.RemoveAll(key =>
+            {
+                if (!listings.TryRecentHead(key, ProvisionalMaxAge, out var head))
+                {
+                    return false;
+                }
+                scope.Seed(ScopeKey(key), Task.FromResult(new Read(head)));
+                return true;
+            });
+        }
         if (missing.Count == 0)
         {
             return;

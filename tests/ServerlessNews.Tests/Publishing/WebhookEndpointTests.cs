@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.DependencyInjection;
 using ServerlessNews.Index;
 using ServerlessNews.Publishing;
 using ServerlessNews.Storage;
@@ -72,6 +73,33 @@ public sealed class WebhookEndpointTests(DevServerFixture server) : IClassFixtur
         Assert.Equal("completion-later", await server.Get<ArticleIndex>().FindByPathAsync(path, CancellationToken.None));
         Assert.Contains("completion-later", await server.Get<ListingIndex>().RelatedByAsync("completion-earlier", CancellationToken.None));
         Assert.Contains("completion-earlier", (await server.PagePropertiesAsync(path)).Metadata[Publisher.RelatedMetadataKey].Split(','));
+    }
+
+    [Fact]
+    public async Task A_page_published_in_the_request_may_show_what_its_host_read_a_moment_ago_and_its_message_shows_the_site_as_it_is()
+    {
+        static JsonObject InSection(string id) => TestArticles.Valid(id).With("section", "Provisional").With("tags", new JsonArray());
+        static string PathOf(string id) => $"/provisional/2026/11/27/{id}/";
+        await server.SubmitAsync(InSection("provisional-a"));
+        await server.DrainAsync();
+        // The DevServer reads the section's head, as its publishes do; then another host publishes into the section.
+        var devServerListings = server.App.Services.GetRequiredService<ListingIndex>();
+        Assert.NotNull(await devServerListings.ReadHeadAsync(ListingRef.Section("Provisional").Key, CancellationToken.None));
+        await server.SubmitAsync(InSection("provisional-b"));
+        await server.DrainAsync();
+
+        var response = await Client.SendAsync(Webhook.SignedDelivery(InSection("provisional-c")));
+
+        // The page at the answer was rendered from the head as the DevServer read it, without reading it again.
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var provisional = await server.PageAsync(PathOf("provisional-c"));
+        Assert.Contains($"href=\"{PathOf("provisional-a")}\"", provisional, StringComparison.Ordinal);
+        Assert.DoesNotContain($"href=\"{PathOf("provisional-b")}\"", provisional, StringComparison.Ordinal);
+
+        await server.DrainPublishQueueAsync();
+
+        // Its message renders it again from fresh reads.
+        Assert.Contains($"href=\"{PathOf("provisional-b")}\"", await server.PageAsync(PathOf("provisional-c")), StringComparison.Ordinal);
     }
 
     [Fact]
