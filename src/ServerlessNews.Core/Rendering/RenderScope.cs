@@ -39,8 +39,8 @@ public sealed class RenderScope
 
     /// <summary>
     /// For the first version of one page, which is rendered again from fresh reads moments later (a publish
-    /// in the delivering request, whose message renders the page again): it may show what this process read
-    /// of the site a little earlier, and it neither records nor carries its related articles.
+    /// in the delivering request, whose message renders the page again): it may show the site's navigation as
+    /// this process read it a little earlier, and shows no related articles (which a kill must never miss).
     /// </summary>
     public static RenderScope ForProvisionalPage() => new(isBatch: false, newArticle: false, recordsRelated: false, provisional: true);
 

@@ -8,7 +8,7 @@ namespace ServerlessNews.Site;
 /// The listing heads an article page shows (the section list for its navigation, the newest of its section
 /// and tags for its related articles), read through the page's scope: all of them in one request the first
 /// time any is needed, then shared by the page's sections (and, in a rebuild, by every page). A provisional
-/// page takes the heads this process read or wrote in the last <see cref="ProvisionalMaxAge"/> as they were.
+/// page shows the section list alone, as this process read or wrote it in the last <see cref="ProvisionalMaxAge"/>.
 /// </summary>
 public sealed class PageHeads(ListingIndex listings)
 {
@@ -16,8 +16,9 @@ public sealed class PageHeads(ListingIndex listings)
     public const int MaxTags = 5;
 
     /// <summary>
-    /// How old a head a provisional page may show: its message renders the page again within seconds, and
-    /// a steady flow of publishes (whose messages read the heads again) keeps them younger than this.
+    /// How old a section list a provisional page may show: its message renders the page again within seconds,
+    /// and a steady flow of publishes (whose messages read it again) keeps it younger than this. (The page's
+    /// own section is always shown.)
     /// </summary>
     public static readonly TimeSpan ProvisionalMaxAge = TimeSpan.FromMinutes(1);
 
@@ -32,18 +33,13 @@ public sealed class PageHeads(ListingIndex listings)
     /// <summary>Starts reading, in one request, every head the page shows that its scope has not read yet.</summary>
     public void Prefetch(ArticleDocument document, RenderScope scope, CancellationToken ct)
     {
-        var missing = CandidateKeys(document).Prepend(ListingIndex.SectionsHeadKey).Where(k => !scope.Has(ScopeKey(k))).ToList();
-        if (scope.Provisional)
+        // A provisional page shows no related articles: its section list only.
+        IEnumerable<string> shown = scope.Provisional ? [ListingIndex.SectionsHeadKey] : CandidateKeys(document).Prepend(ListingIndex.SectionsHeadKey);
+        var missing = shown.Where(k => !scope.Has(ScopeKey(k))).ToList();
+        if (scope.Provisional && missing.Count > 0 && listings.TryRecentHead(ListingIndex.SectionsHeadKey, ProvisionalMaxAge, out var sections))
         {
-            missing.RemoveAll(key =>
-            {
-                if (!listings.TryRecentHead(key, ProvisionalMaxAge, out var head))
-                {
-                    return false;
-                }
-                scope.Seed(ScopeKey(key), Task.FromResult(new Read(head)));
-                return true;
-            });
+            scope.Seed(ScopeKey(ListingIndex.SectionsHeadKey), Task.FromResult(new Read(sections)));
+            return;
         }
         if (missing.Count == 0)
         {

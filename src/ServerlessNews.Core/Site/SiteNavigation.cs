@@ -70,6 +70,11 @@ public sealed class RelatedArticlesSection(ListingIndex listings, PageHeads head
 {
     public async Task<Action<TemplateContext>> PrepareAsync(ArticleDocument document, PageView page, RenderScope scope, CancellationToken ct)
     {
+        if (scope.Provisional)
+        {
+            // Shown from the render that follows: listings read a moment ago may still show an article killed since.
+            return _ => { };
+        }
         var a = document.Article;
         var count = options.Value.RelatedCount;
         var candidates = await CandidatesAsync(document, scope, ct);
@@ -95,7 +100,8 @@ public sealed class RelatedArticlesSection(ListingIndex listings, PageHeads head
         return context => context.SetValue("related", items);
     }
 
-    public Task PrefetchAsync(ArticleDocument document, RenderScope scope, CancellationToken ct) => CandidatesAsync(document, scope, ct);
+    public Task PrefetchAsync(ArticleDocument document, RenderScope scope, CancellationToken ct) =>
+        scope.Provisional ? Task.CompletedTask : CandidatesAsync(document, scope, ct);
 
     /// <summary>The head of the article's section and of each of its first tags.</summary>
     private Task<List<ListingEntity>[]> CandidatesAsync(ArticleDocument document, RenderScope scope, CancellationToken ct)

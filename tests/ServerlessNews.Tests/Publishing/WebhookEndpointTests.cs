@@ -56,9 +56,10 @@ public sealed class WebhookEndpointTests(DevServerFixture server) : IClassFixtur
 
         var response = await Client.SendAsync(Webhook.SignedDelivery(TestArticles.Valid("completion-later").With("section", "Completion")));
 
-        // At the answer: the page (with its related article), the index and the revision's record of its delivery.
+        // At the answer: the page (its related articles come with the message's render), the index and the
+        // revision's record of its delivery.
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Contains($"href=\"{earlierPath}\"", await server.PageAsync(path), StringComparison.Ordinal);
+        Assert.DoesNotContain($"href=\"{earlierPath}\"", await server.PageAsync(path), StringComparison.Ordinal);
         var status = await server.StatusAsync("completion-later");
         Assert.Equal("published", status.GetProperty("state").GetString());
         var revision = Assert.Single(status.GetProperty("revisions").EnumerateArray());
@@ -67,8 +68,9 @@ public sealed class WebhookEndpointTests(DevServerFixture server) : IClassFixtur
 
         await server.DrainPublishQueueAsync();
 
-        // Then its message: the normalized document, the URL lookup, and the related-article records, which the
-        // page now carries too (so that a kill of the related article re-renders it).
+        // Then its message: the normalized document, the URL lookup, the page with its related article, and the
+        // related-article records, which the page now carries too (so that a kill of the related article re-renders it).
+        Assert.Contains($"href=\"{earlierPath}\"", await server.PageAsync(path), StringComparison.Ordinal);
         Assert.Equal("completion-later", (await server.Get<Publisher>().LoadDocumentAsync("completion-later", CancellationToken.None))?.Article.Id);
         Assert.Equal("completion-later", await server.Get<ArticleIndex>().FindByPathAsync(path, CancellationToken.None));
         Assert.Contains("completion-later", await server.Get<ListingIndex>().RelatedByAsync("completion-earlier", CancellationToken.None));
@@ -76,30 +78,36 @@ public sealed class WebhookEndpointTests(DevServerFixture server) : IClassFixtur
     }
 
     [Fact]
-    public async Task A_page_published_in_the_request_may_show_what_its_host_read_a_moment_ago_and_its_message_shows_the_site_as_it_is()
+    public async Task A_page_published_in_the_request_shows_the_sections_its_host_read_a_moment_ago_and_no_related_articles_until_its_message_renders_it_again()
     {
-        static JsonObject InSection(string id) => TestArticles.Valid(id).With("section", "Provisional").With("tags", new JsonArray());
-        static string PathOf(string id) => $"/provisional/2026/11/27/{id}/";
-        await server.SubmitAsync(InSection("provisional-a"));
+        static JsonObject InSection(string id, string section) => TestArticles.Valid(id).With("section", section).With("tags", new JsonArray());
+        const string earlierPath = "/provisional/2026/11/27/provisional-a/";
+        const string path = "/provisional/2026/11/27/provisional-c/";
+        static string[] Sections(AngleSharp.Html.Dom.IHtmlDocument page) =>
+            [.. page.QuerySelectorAll("nav[aria-label=Sections] a").Select(a => a.GetAttribute("href")!)];
+        await server.SubmitAsync(InSection("provisional-a", "Provisional"));
         await server.DrainAsync();
-        // The DevServer reads the section's head, as its publishes do; then another host publishes into the section.
-        var devServerListings = server.App.Services.GetRequiredService<ListingIndex>();
-        Assert.NotNull(await devServerListings.ReadHeadAsync(ListingRef.Section("Provisional").Key, CancellationToken.None));
-        await server.SubmitAsync(InSection("provisional-b"));
+        // The DevServer reads the section list, as its publishes do; then another host publishes into a new section.
+        Assert.NotNull(await server.App.Services.GetRequiredService<ListingIndex>().ReadHeadAsync(ListingIndex.SectionsHeadKey, CancellationToken.None));
+        await server.SubmitAsync(InSection("provisional-b", "Provisional Elsewhere"));
         await server.DrainAsync();
 
-        var response = await Client.SendAsync(Webhook.SignedDelivery(InSection("provisional-c")));
+        var response = await Client.SendAsync(Webhook.SignedDelivery(InSection("provisional-c", "Provisional")));
 
-        // The page at the answer was rendered from the head as the DevServer read it, without reading it again.
+        // At the answer: the section list as the DevServer read it (no read for it), and no related articles,
+        // which listings read a moment ago could show even after a kill.
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var provisional = await server.PageAsync(PathOf("provisional-c"));
-        Assert.Contains($"href=\"{PathOf("provisional-a")}\"", provisional, StringComparison.Ordinal);
-        Assert.DoesNotContain($"href=\"{PathOf("provisional-b")}\"", provisional, StringComparison.Ordinal);
+        var provisional = Html.Parse((await server.PageAsync(path))!);
+        Assert.Contains("/provisional/", Sections(provisional));
+        Assert.DoesNotContain("/provisional-elsewhere/", Sections(provisional));
+        Assert.Null(provisional.QuerySelector(".related"));
 
         await server.DrainPublishQueueAsync();
 
         // Its message renders it again from fresh reads.
-        Assert.Contains($"href=\"{PathOf("provisional-b")}\"", await server.PageAsync(PathOf("provisional-c")), StringComparison.Ordinal);
+        var page = Html.Parse((await server.PageAsync(path))!);
+        Assert.Contains("/provisional-elsewhere/", Sections(page));
+        Assert.Contains(earlierPath, page.QuerySelectorAll(".related a").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]
