@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -34,13 +33,12 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
     private readonly TableClient _heads = tables.GetTableClient(StorageNames.ListingHeadsTable);
 
     /// <summary>
-    /// The heads this process read or wrote lately, and when (null: none was written). A page that will be
-    /// rendered again from fresh reads moments later may be rendered from them (<see cref="TryRecentHead"/>).
+    /// The section list's head as this process last read or wrote it, and when (a null head: none was written).
+    /// A page that will be rendered again from fresh reads moments later may show it (<see cref="TryRecentSections"/>).
     /// </summary>
-    private readonly ConcurrentDictionary<string, (ListingHeadEntity? Head, DateTimeOffset At)> _recentHeads = new(StringComparer.Ordinal);
+    private volatile RecentHead? _recentSections;
 
-    /// <summary>Bounds what <see cref="_recentHeads"/> holds on a site with many tags: past it, it starts over.</summary>
-    private const int MaxRecentHeads = 2_000;
+    private sealed record RecentHead(ListingHeadEntity? Head, DateTimeOffset At);
 
     public static string MonthsPartition(string listingKey) => "months|" + listingKey;
 
@@ -282,26 +280,23 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
         return head;
     }
 
-    /// <summary>A head as this process last read or wrote it, if that was less than <paramref name="maxAge"/> ago.</summary>
+    /// <summary>
+    /// The section list's head as this process last read or wrote it, if that was less than <paramref name="maxAge"/> ago.
+    /// </summary>
     /// <param name="head">The head then; null when none was written.</param>
-    public bool TryRecentHead(string key, TimeSpan maxAge, out ListingHeadEntity? head)
+    public bool TryRecentSections(TimeSpan maxAge, out ListingHeadEntity? head)
     {
-        head = null;
-        if (!_recentHeads.TryGetValue(key, out var recent) || time.GetUtcNow() - recent.At >= maxAge)
-        {
-            return false;
-        }
-        head = recent.Head;
-        return true;
+        var recent = _recentSections;
+        head = recent?.Head;
+        return recent is not null && time.GetUtcNow() - recent.At < maxAge;
     }
 
     private void RememberHead(string key, ListingHeadEntity? head)
     {
-        if (_recentHeads.Count >= MaxRecentHeads)
+        if (key == SectionsHeadKey)
         {
-            _recentHeads.Clear();
+            _recentSections = new(head, time.GetUtcNow());
         }
-        _recentHeads[key] = (head, time.GetUtcNow());
     }
 
     /// <summary>
@@ -324,9 +319,9 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
         {
             heads[head.RowKey] = head;
         }
-        foreach (var key in keys)
+        if (keys.Contains(SectionsHeadKey))
         {
-            RememberHead(key, heads.GetValueOrDefault(key));
+            RememberHead(SectionsHeadKey, heads.GetValueOrDefault(SectionsHeadKey));
         }
         return heads;
     }
@@ -386,7 +381,10 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412)
         {
-            _recentHeads.TryRemove(rowKey, out _);
+            if (rowKey == SectionsHeadKey)
+            {
+                _recentSections = null; // changed since: read it again
+            }
             return false;
         }
     }

@@ -36,7 +36,7 @@ public sealed class PageHeads(ListingIndex listings)
         // A provisional page shows no related articles: its section list only.
         IEnumerable<string> shown = scope.Provisional ? [ListingIndex.SectionsHeadKey] : CandidateKeys(document).Prepend(ListingIndex.SectionsHeadKey);
         var missing = shown.Where(k => !scope.Has(ScopeKey(k))).ToList();
-        if (scope.Provisional && missing.Count > 0 && listings.TryRecentHead(ListingIndex.SectionsHeadKey, ProvisionalMaxAge, out var sections))
+        if (scope.Provisional && missing.Count > 0 && listings.TryRecentSections(ProvisionalMaxAge, out var sections))
         {
             scope.Seed(ScopeKey(ListingIndex.SectionsHeadKey), Task.FromResult(new Read(sections)));
             return;
