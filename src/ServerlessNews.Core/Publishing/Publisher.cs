@@ -161,14 +161,13 @@ public sealed partial class Publisher(
         var a = document.Article;
         // Never published: its blobs almost surely do not exist yet, and nothing can refer to it.
         var firstPublication = readBefore.Entity is null;
-        var scope = (prefetched ?? RenderScope.ForOnePage()).ForArticle(newArticle: firstPublication, recordsRelated: inline is null);
+        var scope = (prefetched ?? RenderScope.ForOnePage()).ForArticle(newArticle: firstPublication);
         if (inline is not null)
         {
-            // Readers wait for the page alone: it is written first, and indexed as soon as the message is sent.
-            // The content document, the path lookup and the related-article records are left to the message,
-            // which writes them and renders the page again with them (so this page carries no related metadata
-            // a rebuild could take for proof of records). Until then a kill of an article it shows misses it;
-            // that render no longer shows the killed article.
+            // Readers wait for the page alone: it is written first (provisional, from the scope the request
+            // prefetched: no related articles, so no records or metadata), and indexed as soon as the message is
+            // sent. The content document, the path lookup, the related-article records and the page with its
+            // related articles are left to the message.
             var written = await WritePageAsync(document, scope, ct, probablyNew: firstPublication);
             await inline.Queued;
             return await IndexAsync(document, written, readBefore, inline.Delivery, ct);

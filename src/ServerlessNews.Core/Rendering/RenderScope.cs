@@ -52,13 +52,9 @@ public sealed class RenderScope
     /// This one page's scope, with its reads so far, once it is known whether the article is new (a publish
     /// starts reading before it has read the article's row).
     /// </summary>
-    /// <param name="recordsRelated">
-    /// False when the page's related-article records are left to a later render of it (a publish in the
-    /// delivering request): the page shows its related articles but neither records them nor carries them.
-    /// </param>
-    public RenderScope ForArticle(bool newArticle, bool recordsRelated = true) => IsBatch
+    public RenderScope ForArticle(bool newArticle) => IsBatch
         ? throw new InvalidOperationException("A batch scope serves many articles.")
-        : new(isBatch: false, newArticle, RecordsRelated && recordsRelated, Provisional, _shared, _pages);
+        : new(isBatch: false, newArticle, RecordsRelated, Provisional, _shared, _pages);
 
     public bool IsBatch { get; }
 
