@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using ServerlessNews.Articles;
 using ServerlessNews.Index;
@@ -31,7 +30,7 @@ public sealed partial class SiteRebuild(BlobServiceClient blobs, ArticleIndex in
     {
         var watch = Stopwatch.StartNew();
         // Listing $web and reading the articles table are independent: the first pages wait for both.
-        var listing = dryRun ? Task.FromResult(new Dictionary<string, StoredBlob>()) : ListPagesAsync(ct);
+        var listing = dryRun ? Task.FromResult(new Dictionary<string, StoredBlob>()) : RevisionGuard.ListAsync(_web, ct);
         var scope = RenderScope.ForBatch(readOnly: dryRun);
         var articles = Channel.CreateBounded<(ArticleEntity Article, ArticleDocument? Document)>(parallelism * 4);
         int read = 0, done = 0, skipped = 0;
@@ -81,17 +80,6 @@ public sealed partial class SiteRebuild(BlobServiceClient blobs, ArticleIndex in
         progress?.Report(result);
         LogRebuilt(done - skipped, skipped, watch.Elapsed.TotalSeconds, dryRun);
         return result;
-    }
-
-    /// <summary>Every blob of <c>$web</c> with its revision and ETag: a few list calls of 5,000 instead of a read per page.</summary>
-    private async Task<Dictionary<string, StoredBlob>> ListPagesAsync(CancellationToken ct)
-    {
-        var pages = new Dictionary<string, StoredBlob>(StringComparer.Ordinal);
-        await foreach (var item in _web.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, ct))
-        {
-            pages[item.Name] = StoredBlob.From(item);
-        }
-        return pages;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rebuilt {Count} article pages ({Skipped} skipped, dry run {DryRun}) in {Seconds:0.0} s")]

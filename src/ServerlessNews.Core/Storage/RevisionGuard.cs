@@ -51,6 +51,20 @@ public static class RevisionGuard
         }
     }
 
+    /// <summary>
+    /// Every blob of a container as the guard needs to know it (revision, ETag, metadata): a few list calls of
+    /// 5,000 instead of a read before each of thousands of writes.
+    /// </summary>
+    public static async Task<Dictionary<string, StoredBlob>> ListAsync(BlobContainerClient container, CancellationToken ct)
+    {
+        var blobs = new Dictionary<string, StoredBlob>(StringComparer.Ordinal);
+        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, ct))
+        {
+            blobs[item.Name] = StoredBlob.From(item);
+        }
+        return blobs;
+    }
+
     private static async Task<StoredBlob?> ReadAsync(BlobClient blob, CancellationToken ct)
     {
         try
