@@ -20,17 +20,18 @@ public sealed class ArticleIndex(TableServiceClient tables)
     }
 
     /// <summary>
-    /// Every published article with its document, a thousand per query (the table is scanned: for operator
-    /// commands such as a rebuild, never for a request). The document is null when it is only in <c>content</c>.
+    /// Every published article's id with its document (the row's other columns, which the document holds too,
+    /// are not read), a thousand per query (the table is scanned: for operator commands such as a rebuild, never for a request).
+    /// The document is null when it is only in <c>content</c>.
     /// </summary>
-    public async IAsyncEnumerable<(ArticleEntity Article, ArticleDocument? Document)> PublishedAsync([EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<(string Id, ArticleDocument? Document)> PublishedAsync([EnumeratorCancellation] CancellationToken ct)
     {
         // '}' follows '|': the range holds exactly the article rows.
         var filter = TableClient.CreateQueryFilter(
             $"RowKey gt {ArticleEntity.RowPrefix} and RowKey lt {ArticleEntity.RowPrefix[..^1] + "}"} and State eq {ArticleStates.Published}");
-        await foreach (var row in _table.QueryAsync<ArticleEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
+        await foreach (var row in _table.QueryAsync<ArticleEntity>(filter, maxPerPage: 1000, [nameof(ArticleEntity.PartitionKey), nameof(ArticleEntity.Document)], ct))
         {
-            yield return (row, row.Document is { } packed ? Unpack(packed) : null);
+            yield return (row.PartitionKey, row.Document is { } packed ? Unpack(packed) : null);
         }
     }
 

@@ -32,7 +32,7 @@ public sealed partial class SiteRebuild(BlobServiceClient blobs, ArticleIndex in
         // Listing $web and reading the articles table are independent: the first pages wait for both.
         var listing = dryRun ? Task.FromResult(new Dictionary<string, StoredBlob>()) : RevisionGuard.ListAsync(_web, ct);
         var scope = RenderScope.ForBatch(readOnly: dryRun);
-        var articles = Channel.CreateBounded<(ArticleEntity Article, ArticleDocument? Document)>(parallelism * 4);
+        var articles = Channel.CreateBounded<(string Id, ArticleDocument? Document)>(parallelism * 4);
         int read = 0, done = 0, skipped = 0;
         var reading = Task.Run(async () =>
         {
@@ -54,7 +54,7 @@ public sealed partial class SiteRebuild(BlobServiceClient blobs, ArticleIndex in
         await Parallel.ForEachAsync(articles.Reader.ReadAllAsync(ct), options, async (item, token) =>
         {
             // Documents too large for the table are read from content.
-            var document = item.Document ?? await publisher.LoadDocumentAsync(item.Article.PartitionKey, token);
+            var document = item.Document ?? await publisher.LoadDocumentAsync(item.Id, token);
             if (document is null || document.Path.Length == 0)
             {
                 Interlocked.Increment(ref skipped);
