@@ -14,11 +14,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <summary>Azurite's documented, public development account key: not a secret.</summary>
     private const string DevAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private const string SetsidPath = "/usr/bin/setsid";
-
-    /// <summary>Node preloads this into Azurite: once its parent is gone, Azurite shuts down as on SIGTERM.</summary>
-    private static readonly string StopWhenOrphaned = Path.Combine(AppContext.BaseDirectory, "stop-when-orphaned.cjs");
-
     private readonly Process _process;
 
     private AzuriteProcess(Process process, int blobPort, int queuePort, int tablePort)
@@ -50,25 +45,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
             ? p
             : (FreePort(), FreePort(), FreePort());
 
-        // Azurite runs in a session of its own where setsid exists: Ctrl+C in a terminal signals the whole
-        // foreground process group, and Azurite would stop at once, before the host's own shutdown had released
-        // its leases; that shutdown then retries against a dead emulator for half a minute and throws. Out of
-        // the group, it would outlive a host killed outright, so it stops itself once orphaned.
-        var ownSession = OperatingSystem.IsLinux() && File.Exists(SetsidPath) && File.Exists(StopWhenOrphaned);
-        var start = new ProcessStartInfo(ownSession ? SetsidPath : "node")
+        var start = new ProcessStartInfo("node")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (ownSession)
-        {
-            // setsid execs node in place (its caller is no group leader), so the process is Azurite's. A CommonJS
-            // preload: preloaded as an ES module (--import), Azurite on a busy machine took over 10 s to stop on SIGTERM.
-            start.ArgumentList.Add("node");
-            start.ArgumentList.Add("--require");
-            start.ArgumentList.Add(StopWhenOrphaned);
-        }
         foreach (var arg in (string[])[script, "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
             "--blobHost", "127.0.0.1", "--blobPort", Port(blob),
             "--queueHost", "127.0.0.1", "--queuePort", Port(queue),
