@@ -15,6 +15,14 @@ public sealed record BenchResult(string Name, double Measured, double Baseline, 
     public string ToMarkdownRow() => string.Create(CultureInfo.InvariantCulture,
         $"| {Name} | {Measured:0.###} {Unit} | {BaselineName}: {Baseline:0.###} {Unit} | {Ratio:0.00}× | {(Goal is { } goal ? $"{(HigherIsBetter ? "≥" : "≤")} {goal:0.0#}×" : "none")} | {(Goal is null ? "for information" : MeetsGoal ? "met" : "NOT met")} |");
 
+    /// <summary>The middle value (the mean of the two middle ones for an even count): one outlier cannot move it.</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        var middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
     public static double Percentile(IReadOnlyList<double> sorted, double p) =>
         sorted[(int)Math.Clamp(Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 }

@@ -20,6 +20,10 @@ if (args is [CommentIntakeBench.ClientFlag, .. var clientArgs])
 {
     return await CommentIntakeBench.ClientAsync(clientArgs); // the comment intake bench's load, in its own process
 }
+if (args is [ScaleBench.UploadOnlyFlag, .. var passArgs])
+{
+    return await ScaleBench.UploadOnlyPassAsync(passArgs); // one pass of the scale bench's upload-only baseline, in a process of its own
+}
 var quick = args.Contains("--quick");
 var scale = args.Contains("--scale");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();

@@ -18,9 +18,10 @@ namespace ServerlessNews.Bench;
 /// <summary>
 /// Whether the cost of a publish depends on the size of the site (100 against 10,000 articles indexed), and a
 /// full rebuild of 10,000 article pages by the operator command (a separate process, as an operator runs it)
-/// against the slower of its two halves measured alone, after a theme change: rendering every page without
-/// writing (the command's dry run, which reads what the pages show) and writing as many pages of the same size
-/// as the command writes them (see <see cref="UploadOnly"/>). Its peak memory is read from the kernel.
+/// against the slower of its two halves measured alone, each in a process of its own as well, after a theme
+/// change: rendering every page without writing (the command's dry run, which reads what the pages show) and
+/// writing as many pages of the same size as the command writes them (see <see cref="UploadOnly"/>). Its peak
+/// memory is read from the kernel.
 /// </summary>
 public static partial class ScaleBench
 {
@@ -57,7 +58,7 @@ public static partial class ScaleBench
         }
 
         // The upload-only baseline's pages are created before the site's: see UploadOnly.
-        var uploadOnly = await UploadOnly.CreatePagesAsync(azurite, services);
+        using var uploadOnly = await UploadOnly.CreatePagesAsync(azurite, services);
         // The seeded articles have no pages yet: the first rebuild renders them all and records related articles.
         var first = await RebuildCommandAsync(azurite, dryRun: false);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"First rebuild (every page new): {first.Pages:N0} pages in {first.Seconds:0.00} s, {first.Cpu}"));
@@ -67,7 +68,8 @@ public static partial class ScaleBench
         var renderOnly = await RebuildCommandAsync(azurite, dryRun: true);
         // Upload only and the rebuild alternate, upload only first and last: the same work costs the emulator up
         // to a fifth more or less from one run to the next (old page contents wait for its collection every ten
-        // minutes, and it slows as what it stores grows), so each side counts as the mean of its runs.
+        // minutes, and it slows as what it stores grows), and now and then one pass, of either side, takes it
+        // half as long again; so each side counts as the median of its runs.
         var uploads = new List<(double Seconds, CpuUse Cpu)> { await uploadOnly.ReplacePagesAsync(azurite) };
         var rebuilds = new List<CommandRun>();
         for (var round = 1; round <= RebuildRounds(quick); round++)
@@ -85,16 +87,16 @@ public static partial class ScaleBench
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Render only: {renderOnly.Seconds:0.00} s, {renderOnly.Cpu}"));
         Console.Error.WriteLine("Upload only: " + string.Join(", ", uploads.Select(u => string.Create(CultureInfo.InvariantCulture, $"{u.Seconds:0.00} s ({u.Cpu})"))));
 
-        var rebuildSeconds = rebuilds.Average(r => r.Seconds);
-        var uploadOnlySeconds = uploads.Average(u => u.Seconds);
+        var rebuildSeconds = BenchResult.Median(rebuilds.Select(r => r.Seconds));
+        var uploadOnlySeconds = BenchResult.Median(uploads.Select(u => u.Seconds));
         var halves = Math.Max(renderOnly.Seconds, uploadOnlySeconds);
         return
         [
             new("Scale: publish to live p50, 10,000 articles indexed", BenchResult.Percentile(large, 0.5), BenchResult.Percentile(small, 0.5), "ms", "100 indexed (publish to live p50)", 1.1),
             new("Scale: storage floor p50, 10,000 articles indexed (the emulator's own growth)", BenchResult.Percentile(largeFloor, 0.5),
                 BenchResult.Percentile(smallFloor, 0.5), "ms", "100 indexed (floor p50)", null),
-            new($"Scale: full rebuild of {rebuilds[0].Pages:N0} article pages (mean of {rebuilds.Count})", rebuildSeconds, halves, "s",
-                renderOnly.Seconds >= uploadOnlySeconds ? "render only (dry run)" : $"upload only (mean of {uploads.Count}, alternating)", 1.1),
+            new($"Scale: full rebuild of {rebuilds[0].Pages:N0} article pages (median of {rebuilds.Count})", rebuildSeconds, halves, "s",
+                renderOnly.Seconds >= uploadOnlySeconds ? "render only (dry run)" : $"upload only (median of {uploads.Count}, alternating)", 1.1),
             new("Scale: full rebuild, peak memory (RSS)", rebuilds.Max(r => r.PeakMb), MemoryLimitMb, "MB", "limit", 1.0),
         ];
     }
@@ -193,6 +195,12 @@ public static partial class ScaleBench
         await templates.GetBlobClient("article.liquid").UploadAsync(BinaryData.FromString(template), overwrite: true);
     }
 
+    /// <summary>One pass of the upload-only baseline, in this program's own child process (see <see cref="UploadOnly"/>).</summary>
+    public const string UploadOnlyFlag = "--upload-only-pass";
+
+    /// <inheritdoc cref="UploadOnlyFlag"/>
+    public static Task<int> UploadOnlyPassAsync(string[] args) => UploadOnly.PassAsync(args);
+
     /// <summary>
     /// The upload half alone: what a rebuild does to write its pages, without rendering them. It lists the
     /// pages with their metadata (the revision guard's view: each write is conditional on the ETag listed,
@@ -200,42 +208,82 @@ public static partial class ScaleBench
     /// carrying a revision and as many related-article ids as a site page, through the same revision guard
     /// with the command's parallelism, into a container of its own (the site's pages, and what they record,
     /// stay as they are). A rebuild replaces pages, so the timed pass replaces pages an untimed pass created.
-    /// That pass runs before the site's pages are created, because in the emulator where a blob sits matters:
-    /// it keeps every blob of the account in one array, in the order written, and replacing a blob removes it
-    /// from that array, moving every blob written after it. The rebuild replaces pages that the upload-only
-    /// pages follow; created first, the upload-only pages are followed by the site's pages in turn, so both
-    /// passes move as many blobs per write (otherwise a rebuild pays twice as much per write for it).
+    /// Each pass runs as the command does, and as its dry run (the render half) is measured: in a process of
+    /// its own, started for it (its code compiled as it goes, timed from its first request), with the
+    /// DevServer's runtime settings and storage client options, so both halves and the whole pay the same.
+    /// The pages are created before the site's, because in the emulator where a blob sits matters: it keeps
+    /// every blob of the account in one array, in the order written, and replacing a blob removes it from that
+    /// array, moving every blob written after it. The rebuild replaces pages that the upload-only pages follow;
+    /// created first, the upload-only pages are followed by the site's pages in turn, so both passes move as
+    /// many blobs per write (otherwise a rebuild pays twice as much per write for it).
     /// </summary>
-    private sealed class UploadOnly(BlobContainerClient container, List<string> names, string html, Dictionary<string, string> metadata)
+    private sealed partial class UploadOnly(string connectionString, string pageFile, string related) : IDisposable
     {
+        private const string ContainerName = "bench-upload-only";
+        private int _passes;
+
         public static async Task<UploadOnly> CreatePagesAsync(AzuriteProcess azurite, IServiceProvider services)
         {
-            var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("bench-upload-only");
-            await container.CreateIfNotExistsAsync();
+            await new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(ContainerName).CreateIfNotExistsAsync();
             var renderer = services.GetRequiredService<PageRenderer>();
-            var names = Enumerable.Range(0, Large).Select(i => SampleArticles.Document(i).PageBlobName).ToList();
             var html = await renderer.RenderArticleAsync(SampleArticles.Document(Large / 2), RenderScope.ForBatch(readOnly: true), CancellationToken.None);
+            var pageFile = Path.Combine(Path.GetTempPath(), $"serverlessnews-bench-page-{Environment.ProcessId}.html");
+            await File.WriteAllTextAsync(pageFile, html);
             var related = Enumerable.Range(1, services.GetRequiredService<IOptions<RefreshOptions>>().Value.RelatedCount)
                 .Select(i => SampleArticles.Document(Large / 2 + i).Article.Id);
-            var pages = new UploadOnly(container, names, html, new() { [Publisher.RelatedMetadataKey] = string.Join(',', related) });
-            await pages.WriteAllAsync(BinaryData.FromString(html + "<!-- before -->"), []);
+            var pages = new UploadOnly(azurite.ConnectionString, pageFile, string.Join(',', related));
+            await pages.RunPassAsync(azurite, pass: 0);
             return pages;
         }
 
-        private int _passes;
+        public Task<(double Seconds, CpuUse Cpu)> ReplacePagesAsync(AzuriteProcess azurite) => RunPassAsync(azurite, ++_passes);
 
-        public async Task<(double Seconds, CpuUse Cpu)> ReplacePagesAsync(AzuriteProcess azurite)
+        private async Task<(double Seconds, CpuUse Cpu)> RunPassAsync(AzuriteProcess azurite, int pass)
         {
-            var content = BinaryData.FromString(html + $"<!-- pass {++_passes} -->");
+            var path = Environment.ProcessPath ?? throw new InvalidOperationException("No process path.");
+            var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            if (Path.GetFileNameWithoutExtension(path) == "dotnet")
+            {
+                start.ArgumentList.Add(typeof(ScaleBench).Assembly.Location);
+            }
+            foreach (var arg in new[] { UploadOnlyFlag, connectionString, pageFile, related, pass.ToString(CultureInfo.InvariantCulture) })
+            {
+                start.ArgumentList.Add(arg);
+            }
+            // The DevServer's runtime settings (its runtimeconfig), where this program's differ.
+            start.Environment["DOTNET_gcServer"] = "1";
+            start.Environment["DOTNET_TieredPGO"] = "0";
             var emulatorBefore = CpuOf(azurite.ProcessId);
-            var clientBefore = CpuOf(Environment.ProcessId);
-            var watch = Stopwatch.StartNew();
-            await WriteAllAsync(content, await RevisionGuard.ListAsync(container, CancellationToken.None));
-            return (watch.Elapsed.TotalSeconds, new((CpuOf(azurite.ProcessId) - emulatorBefore).TotalSeconds, (CpuOf(Environment.ProcessId) - clientBefore).TotalSeconds));
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("The upload-only pass did not start.");
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            var emulatorCpu = CpuOf(azurite.ProcessId) - emulatorBefore;
+            var text = await output;
+            if (process.ExitCode != 0 || PassLine().Match(text) is not { Success: true } done)
+            {
+                throw new InvalidOperationException($"upload-only pass {pass} failed ({process.ExitCode}): {text}\n{await errors}");
+            }
+            return (double.Parse(done.Groups[1].Value, CultureInfo.InvariantCulture),
+                new(emulatorCpu.TotalSeconds, double.Parse(done.Groups[2].Value, CultureInfo.InvariantCulture)));
         }
 
-        private Task WriteAllAsync(BinaryData page, Dictionary<string, StoredBlob> stored) =>
-            Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (name, ct) =>
+        [GeneratedRegex(@"Wrote \d+ pages in ([0-9.]+) s; CPU ([0-9.]+) s")]
+        private static partial Regex PassLine();
+
+        /// <summary>The child's side: pass 0 creates the pages; each later pass lists and replaces them, timed.</summary>
+        public static async Task<int> PassAsync(string[] args)
+        {
+            var (connection, pageFile, related, pass) = (args[0], args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+            // The command's storage client options (see AddServerlessNews).
+            var options = new BlobClientOptions { Diagnostics = { IsLoggingEnabled = false } };
+            var container = new BlobServiceClient(connection, options).GetBlobContainerClient(ContainerName);
+            var page = BinaryData.FromString(await File.ReadAllTextAsync(pageFile) + $"<!-- pass {pass} -->");
+            var metadata = new Dictionary<string, string> { [Publisher.RelatedMetadataKey] = related };
+            var names = Enumerable.Range(0, Large).Select(i => SampleArticles.Document(i).PageBlobName).ToList();
+            var watch = Stopwatch.StartNew();
+            var stored = pass == 0 ? [] : await RevisionGuard.ListAsync(container, CancellationToken.None);
+            await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (name, ct) =>
             {
                 var lastSeen = stored.GetValueOrDefault(name);
                 if (!await RevisionGuard.UploadUnlessNewerAsync(container.GetBlobClient(name), page, Publisher.PageContentType, revision: 1, ct,
@@ -244,6 +292,13 @@ public static partial class ScaleBench
                     throw new InvalidOperationException($"The revision guard kept {name}: nothing else writes to this container.");
                 }
             });
+            var seconds = watch.Elapsed.TotalSeconds;
+            using var self = Process.GetCurrentProcess();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {names.Count} pages in {seconds:0.000} s; CPU {self.TotalProcessorTime.TotalSeconds:0.000} s"));
+            return 0;
+        }
+
+        public void Dispose() => File.Delete(pageFile);
     }
 }
 
