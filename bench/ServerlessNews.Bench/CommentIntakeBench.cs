@@ -256,14 +256,9 @@ public static class CommentIntakeBench
     {
         public static LoadClient Start()
         {
-            var path = Environment.ProcessPath ?? throw new InvalidOperationException("No process path.");
-            var start = new ProcessStartInfo(path) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-            if (Path.GetFileNameWithoutExtension(path) == "dotnet")
-            {
-                start.ArgumentList.Add(typeof(CommentIntakeBench).Assembly.Location);
-            }
-            start.ArgumentList.Add(ClientFlag);
-            start.ArgumentList.Add(Concurrency.ToString(CultureInfo.InvariantCulture));
+            var start = ThisProgram.StartInfo(ClientFlag, Concurrency.ToString(CultureInfo.InvariantCulture));
+            start.RedirectStandardInput = true;
+            start.RedirectStandardOutput = true;
             return new LoadClient(Process.Start(start) ?? throw new InvalidOperationException("Could not start the load client."));
         }
 

@@ -240,16 +240,9 @@ public static partial class ScaleBench
 
         private async Task<(double Seconds, CpuUse Cpu)> RunPassAsync(AzuriteProcess azurite, int pass)
         {
-            var path = Environment.ProcessPath ?? throw new InvalidOperationException("No process path.");
-            var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            if (Path.GetFileNameWithoutExtension(path) == "dotnet")
-            {
-                start.ArgumentList.Add(typeof(ScaleBench).Assembly.Location);
-            }
-            foreach (var arg in new[] { UploadOnlyFlag, connectionString, pageFile, related, pass.ToString(CultureInfo.InvariantCulture) })
-            {
-                start.ArgumentList.Add(arg);
-            }
+            var start = ThisProgram.StartInfo(UploadOnlyFlag, connectionString, pageFile, related, pass.ToString(CultureInfo.InvariantCulture));
+            start.RedirectStandardOutput = true;
+            start.RedirectStandardError = true;
             // The DevServer's runtime settings (its runtimeconfig), where this program's differ.
             start.Environment["DOTNET_gcServer"] = "1";
             start.Environment["DOTNET_TieredPGO"] = "0";
