@@ -268,6 +268,8 @@ public static partial class ScaleBench
         public static async Task<int> PassAsync(string[] args)
         {
             var (connection, pageFile, related, pass) = (args[0], args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+            // As the rebuild command runs.
+            BatchPriority.Lower();
             // The command's storage client options (see AddServerlessNews).
             var options = new BlobClientOptions { Diagnostics = { IsLoggingEnabled = false } };
             var container = new BlobServiceClient(connection, options).GetBlobContainerClient(ContainerName);

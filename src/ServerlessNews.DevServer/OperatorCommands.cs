@@ -20,6 +20,7 @@ public static class OperatorCommands
 
     public static async Task<int> RebuildAsync(string[] args)
     {
+        BatchPriority.Lower();
         using var host = BuildHost(args);
         if (host is null)
         {

@@ -20,6 +20,8 @@ public sealed class DevServerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ProcessId => _process.Id;
+
     /// <summary>Whether the process ends within <paramref name="timeout"/> (or has ended already).</summary>
     public bool ExitsWithin(TimeSpan timeout) => _process.WaitForExit(timeout);
 

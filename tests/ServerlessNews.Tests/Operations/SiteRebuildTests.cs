@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
 using ServerlessNews.Articles;
+using ServerlessNews.DevServer;
 using ServerlessNews.Index;
 using ServerlessNews.Operations;
 using ServerlessNews.Storage;
@@ -39,8 +41,16 @@ public sealed class SiteRebuildTests(StorageFixture storage) : IClassFixture<Sto
             await templates.GetBlobClient("article.liquid").UploadAsync(
                 BinaryData.FromString("<article><h1 class=\"newer-theme\">{{ article.headline }}</h1></article>"), overwrite: true);
             using var command = await DevServerProcess.StartAsync(new Dictionary<string, string> { ["AzureWebJobsStorage"] = storage.ConnectionString }, "rebuild");
+            var niceValues = await ThreadNiceValuesUntilExitAsync(command);
             Assert.Equal(0, await command.WaitForExitAsync());
             Assert.NotNull(Html.Parse((await storage.PageAsync("/world/2026/11/27/rebuild-0/"))!).QuerySelector("h1.newer-theme"));
+
+            // It runs as batch work, below normal priority: once every thread it had is lowered, so is every thread
+            // it starts after (the runtime's own threads included), to its end.
+            var lowered = niceValues.FindIndex(sample => sample.All(nice => nice == BatchPriority.BelowNormalNice));
+            Assert.True(lowered >= 0, "No moment in which every thread of the rebuild ran below normal priority: " +
+                string.Join(" | ", niceValues.Select(sample => string.Join(',', sample))));
+            Assert.All(niceValues[lowered..], sample => Assert.All(sample, nice => Assert.Equal(BatchPriority.BelowNormalNice, nice)));
         }
         finally
         {
@@ -183,5 +193,29 @@ public sealed class SiteRebuildTests(StorageFixture storage) : IClassFixture<Sto
                 report(value);
             }
         }
+    }
+
+    /// <summary>The nice value of every thread of the process, read from the kernel until it exits.</summary>
+    private static async Task<List<int[]>> ThreadNiceValuesUntilExitAsync(DevServerProcess process)
+    {
+        var samples = new List<int[]>();
+        while (!process.HasExited)
+        {
+            try
+            {
+                // In /proc/PID/task/TID/stat the nice value is the 17th field after the command name's closing parenthesis.
+                samples.Add([.. Directory.GetDirectories($"/proc/{process.ProcessId}/task").Select(task =>
+                {
+                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], CultureInfo.InvariantCulture);
+                })]);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A thread, or the process, ended while it was read.
+            }
+            await Task.Delay(5);
+        }
+        return samples;
     }
 }

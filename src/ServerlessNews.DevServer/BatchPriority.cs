@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace ServerlessNews.DevServer;
+
+/// <summary>
+/// Lowers this process to below-normal scheduling priority, for batch work (a rebuild runs for minutes): whatever
+/// shares the machine and serves requests (the host taking publishes and comments, the storage emulator, a
+/// database) keeps the CPU it asks for, and the batch work takes the rest.
+/// </summary>
+public static partial class BatchPriority
+{
+    /// <summary>Linux's nice value for <see cref="ProcessPriorityClass.BelowNormal"/>.</summary>
+    public const int BelowNormalNice = 10;
+
+    public static void Lower()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            using var self = Process.GetCurrentProcess();
+            self.PriorityClass = ProcessPriorityClass.BelowNormal;
+            return;
+        }
+        // On Linux a nice value belongs to a thread, and Process.PriorityClass sets only the main thread's. A new
+        // thread starts with its creator's, so once every running thread is lowered, every later one is too;
+        // a thread started during the first sweep is caught by the next.
+        var lowered = new HashSet<int>();
+        while (true)
+        {
+            var threads = Directory.EnumerateDirectories("/proc/self/task")
+                .Select(path => int.Parse(Path.GetFileName(path), CultureInfo.InvariantCulture))
+                .Where(lowered.Add)
+                .ToList();
+            if (threads.Count == 0)
+            {
+                return;
+            }
+            foreach (var thread in threads)
+            {
+                // A thread that ended meanwhile fails with ESRCH: nothing to lower.
+                _ = SetPriority(PrioProcess, thread, BelowNormalNice);
+            }
+        }
+    }
+
+    private const int PrioProcess = 0;
+
+    [LibraryImport("libc", EntryPoint = "setpriority")]
+    private static partial int SetPriority(int which, int who, int priority);
+}
