@@ -16,7 +16,8 @@ using ServerlessNews.Storage;
 namespace ServerlessNews.Bench;
 
 /// <summary>
-/// Whether the cost of a publish depends on the size of the site (100 against 10,000 articles indexed), and a
+/// Whether the cost of a publish depends on the size of the site (100 against 10,000 articles indexed, each site on
+/// a fresh emulator), and, on a third, a
 /// full rebuild of 10,000 article pages by the operator command (a separate process, as an operator runs it)
 /// against the slower of its two halves measured alone, each in a process of its own as well, after a theme
 /// change: rendering every page without writing (the command's dry run, which reads what the pages show) and
@@ -31,31 +32,67 @@ public static partial class ScaleBench
     private const int Parallelism = 16;
     private const double MemoryLimitMb = 512;
 
-    private static int RebuildRounds(bool quick) => quick ? 2 : 3;
+    private static int RebuildRounds(bool quick) => quick ? 3 : 4;
 
-    /// <param name="small">Publish-to-live times measured with <see cref="Small"/> articles indexed, the same way.</param>
-    /// <param name="smallFloor">The storage floor's times then.</param>
-    public static async Task<IReadOnlyList<BenchResult>> RunAsync(
-        AzuriteProcess azurite, IServiceProvider services, bool quick, List<double> small, List<double> smallFloor)
+    /// <summary>Publishes (and floor runs) per series, 100 and 10,000 articles indexed: their medians are compared.</summary>
+    private const int SeriesRuns = 30;
+
+    /// <summary>
+    /// Each site on an emulator of its own, started for it: the emulator collects replaced blobs' contents every
+    /// ten minutes of its life, one at a time from one array of them all, and once a run has replaced enough
+    /// pages that stalls it for minutes (some 100,000 in the rebuild passes); a fresh one gets there only after.
+    /// </summary>
+    public static async Task<IReadOnlyList<BenchResult>> RunAsync(bool quick) =>
+        [.. await PublishAtScaleAsync(), .. await RebuildAsync(quick)];
+
+    /// <summary>
+    /// The same series of publishes on a site of 100 articles and on one of 10,000, each on a fresh emulator; the
+    /// storage floor beside each, into the same containers and table, shows how much the emulator itself slows
+    /// as they grow.
+    /// </summary>
+    private static async Task<IReadOnlyList<BenchResult>> PublishAtScaleAsync()
     {
-        var web = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(StorageNames.WebContainer);
-        var seeding = Stopwatch.StartNew();
-        await new SiteSeeder(services).SeedAsync(Small, Large);
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Seeded {Large - Small:N0} more articles in {seeding.Elapsed.TotalSeconds:0.0} s"));
-        List<double> large, largeFloor;
-        await using (var app = await PublishLatencyBench.StartDevServerAsync(azurite))
+        var (small, smallFloor) = await PublishSeriesOnNewSiteAsync(Small, "scale-small");
+        var (large, largeFloor) = await PublishSeriesOnNewSiteAsync(Large, "scale-large");
+        return
+        [
+            new("Scale: publish to live p50, 10,000 articles indexed", BenchResult.Percentile(large, 0.5), BenchResult.Percentile(small, 0.5), "ms", "100 indexed (publish to live p50)", 1.1),
+            new("Scale: storage floor p50, 10,000 articles indexed (the emulator's own growth)", BenchResult.Percentile(largeFloor, 0.5),
+                BenchResult.Percentile(smallFloor, 0.5), "ms", "100 indexed (floor p50)", null),
+        ];
+    }
+
+    private static async Task<(List<double> Live, List<double> Floor)> PublishSeriesOnNewSiteAsync(int articles, string prefix)
+    {
+        await using var site = await SeededSiteAsync(articles);
+        var watch = Stopwatch.StartNew();
+        var series = await PublishSeriesAsync(site.Azurite, prefix);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ({prefix}: warm-up and series in {watch.Elapsed.TotalSeconds:0} s)"));
+        return series;
+    }
+
+    /// <summary>A fresh site whose index holds <paramref name="articles"/> articles, as publishing would have left it.</summary>
+    private static async Task<BenchSite> SeededSiteAsync(int articles)
+    {
+        var site = await BenchSite.StartAsync();
+        try
         {
-            using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
-            for (var i = 0; i < 5; i++)
-            {
-                await PublishLatencyBench.PublishOnceAsync(client, web, $"scale-warm-up-{i}");
-            }
-            // With the floor's minimal round trips into the same, now large, containers and table: how much the
-            // emulator itself slows as they grow.
-            var floor = await StorageFloor.CreateAsync(azurite);
-            (large, largeFloor) = await PublishLatencyBench.PublishSeriesAsync(client, web, azurite, floor, "scale-large", PublishLatencyBench.Runs(quick));
-            await app.StopAsync();
+            var seeding = Stopwatch.StartNew();
+            await new SiteSeeder(site.Services).SeedAsync(0, articles);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Seeded {articles:N0} articles in {seeding.Elapsed.TotalSeconds:0.0} s"));
+            return site;
         }
+        catch
+        {
+            await site.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<IReadOnlyList<BenchResult>> RebuildAsync(bool quick)
+    {
+        await using var site = await SeededSiteAsync(Large);
+        var (azurite, services) = (site.Azurite, site.Services);
 
         // The upload-only baseline's pages are created before the site's: see UploadOnly.
         using var uploadOnly = await UploadOnly.CreatePagesAsync(azurite, services);
@@ -92,13 +129,23 @@ public static partial class ScaleBench
         var halves = Math.Max(renderOnly.Seconds, uploadOnlySeconds);
         return
         [
-            new("Scale: publish to live p50, 10,000 articles indexed", BenchResult.Percentile(large, 0.5), BenchResult.Percentile(small, 0.5), "ms", "100 indexed (publish to live p50)", 1.1),
-            new("Scale: storage floor p50, 10,000 articles indexed (the emulator's own growth)", BenchResult.Percentile(largeFloor, 0.5),
-                BenchResult.Percentile(smallFloor, 0.5), "ms", "100 indexed (floor p50)", null),
             new($"Scale: full rebuild of {rebuilds[0].Pages:N0} article pages (median of {rebuilds.Count})", rebuildSeconds, halves, "s",
                 renderOnly.Seconds >= uploadOnlySeconds ? "render only (dry run)" : $"upload only (median of {uploads.Count}, alternating)", 1.1),
             new("Scale: full rebuild, peak memory (RSS)", rebuilds.Max(r => r.PeakMb), MemoryLimitMb, "MB", "limit", 1.0),
         ];
+    }
+
+    /// <summary>A series of publishes, each followed by a floor run, through a DevServer of its own (after its warm-up).</summary>
+    private static async Task<(List<double> Live, List<double> Floor)> PublishSeriesAsync(AzuriteProcess azurite, string prefix)
+    {
+        await using var app = await PublishLatencyBench.StartDevServerAsync(azurite);
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        var web = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(StorageNames.WebContainer);
+        await PublishLatencyBench.WarmUpAsync(client, web, $"{prefix}-warm-up");
+        var floor = await StorageFloor.CreateAsync(azurite);
+        var series = await PublishLatencyBench.PublishSeriesAsync(client, web, azurite, floor, prefix, SeriesRuns);
+        await app.StopAsync();
+        return series;
     }
 
     private sealed record CommandRun(int Pages, double Seconds, double PeakMb, CpuUse Cpu);
