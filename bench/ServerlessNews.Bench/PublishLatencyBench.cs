@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Runtime;
 using System.Text;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
@@ -89,10 +90,15 @@ public static class PublishLatencyBench
         var live = new List<double>();
         var floorTimes = new List<double>();
         var busy = 0;
+        // What else happened in this process (the DevServer's) while each publish ran, for the slowest ones.
+        var circumstances = new List<(PublishTiming Timing, TimeSpan GcPauses, long Compiled)>();
         for (var i = 0; i < runs; i++)
         {
             busy += await WaitForQuietAsync(azurite) ? 0 : 1;
-            live.Add(await PublishOnceAsync(client, web, $"{prefix}-{i}"));
+            var (pauses, compiled) = (GC.GetTotalPauseDuration(), JitInfo.GetCompiledMethodCount());
+            var timing = await PublishOnceAsync(client, web, $"{prefix}-{i}");
+            circumstances.Add((timing, GC.GetTotalPauseDuration() - pauses, JitInfo.GetCompiledMethodCount() - compiled));
+            live.Add(timing.LiveMs);
             busy += await WaitForQuietAsync(azurite) ? 0 : 1;
             floorTimes.Add(await floor.OnceAsync());
         }
@@ -100,6 +106,9 @@ public static class PublishLatencyBench
         floorTimes.Sort();
         Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"Publish to live ({prefix}), ms: {Summary(live)}; floor, ms: {Summary(floorTimes)}; {busy} of {2 * runs} started before the site was quiet (20 s)"));
+        Console.Error.WriteLine("  Slowest publishes: " + string.Join("; ", circumstances.OrderByDescending(c => c.Timing.LiveMs).Take(3).Select(c =>
+            string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{c.Timing.LiveMs:0.0} ms (answered after {c.Timing.AcceptedMs:0.0} ms; GC pauses {c.GcPauses.TotalMilliseconds:0.0} ms, {c.Compiled} methods compiled meanwhile)"))));
         return (live, floorTimes);
     }
 
@@ -145,12 +154,16 @@ public static class PublishLatencyBench
     {
         await WaitForQuietAsync(azurite);
         using var timeline = new StorageTimeline();
-        var elapsed = await PublishOnceAsync(client, web, id);
+        var elapsed = (await PublishOnceAsync(client, web, id)).LiveMs;
         timeline.Print(Console.Error, string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"One publish, {elapsed:0.0} ms to live (the bench's own existence checks included):"));
     }
 
-    public static async Task<double> PublishOnceAsync(HttpClient client, BlobContainerClient web, string id)
+    /// <param name="AcceptedMs">Until the webhook's answer.</param>
+    /// <param name="LiveMs">Until the page is readable.</param>
+    public readonly record struct PublishTiming(double AcceptedMs, double LiveMs);
+
+    public static async Task<PublishTiming> PublishOnceAsync(HttpClient client, BlobContainerClient web, string id)
     {
         var submission = SampleArticles.Submission(0) with { Id = id };
         var body = Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(new
@@ -181,6 +194,7 @@ public static class PublishLatencyBench
         {
             throw new InvalidOperationException($"The webhook answered {response.StatusCode}.");
         }
+        var accepted = watch.Elapsed.TotalMilliseconds;
         while (!await page.ExistsAsync())
         {
             if (watch.Elapsed > TimeSpan.FromSeconds(60))
@@ -189,6 +203,6 @@ public static class PublishLatencyBench
             }
             await Task.Delay(2);
         }
-        return watch.Elapsed.TotalMilliseconds;
+        return new(accepted, watch.Elapsed.TotalMilliseconds);
     }
 }
