@@ -14,6 +14,8 @@ public static partial class BatchPriority
     /// <summary>Linux's nice value for <see cref="ProcessPriorityClass.BelowNormal"/>.</summary>
     public const int BelowNormalNice = 10;
 
+    /// <summary>Lowers every thread to at least <see cref="BelowNormalNice"/>; one already lower (started under nice) stays so.</summary>
+
     public static void Lower()
     {
         if (!OperatingSystem.IsLinux())
@@ -39,7 +41,7 @@ public static partial class BatchPriority
             foreach (var thread in threads)
             {
                 // A thread that ended meanwhile fails with ESRCH: nothing to lower.
-                _ = SetPriority(PrioProcess, thread, BelowNormalNice);
+                _ = SetPriority(PrioProcess, thread, Math.Max(GetPriority(PrioProcess, thread), BelowNormalNice));
             }
         }
     }
@@ -48,4 +50,8 @@ public static partial class BatchPriority
 
     [LibraryImport("libc", EntryPoint = "setpriority")]
     private static partial int SetPriority(int which, int who, int priority);
+
+    /// <returns>The nice value (-20 to 19); -1 also for a thread that ended, which no longer matters.</returns>
+    [LibraryImport("libc", EntryPoint = "getpriority")]
+    private static partial int GetPriority(int which, int who);
 }

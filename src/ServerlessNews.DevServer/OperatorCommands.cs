@@ -29,8 +29,18 @@ public static class OperatorCommands
         var dryRun = args.Contains("--dry-run");
         var progress = new Progress<RebuildProgress>(p => Console.Error.Write(
             $"\r{(dryRun ? "Rendered" : "Rebuilt")} {p.Done}{(p.Total is { } total ? "/" + total : "")} article pages ({p.Done / Math.Max(p.Elapsed.TotalSeconds, 0.001):0}/s)   "));
-        var result = await host.Services.GetRequiredService<SiteRebuild>()
-            .RebuildArticlesAsync(progress, parallelism: 16, CancellationToken.None, dryRun);
+        RebuildProgress result;
+        try
+        {
+            result = await host.Services.GetRequiredService<SiteRebuild>()
+                .RebuildArticlesAsync(progress, parallelism: 16, CancellationToken.None, dryRun);
+        }
+        catch (Exception e) when (StorageFailure(e) is { } failure)
+        {
+            // Pages already written stay, and a page is never replaced by an older one: running it again finishes the work.
+            await Console.Error.WriteLineAsync($"{Environment.NewLine}The rebuild stopped: storage failed ({failure.Message}). Run it again once storage answers.");
+            return 1;
+        }
         Console.Error.WriteLine();
         Console.WriteLine(dryRun
             ? $"Rendered {result.Done - result.Skipped} article pages in {result.Elapsed.TotalSeconds:0.00} s; nothing was written (dry run)."
@@ -41,6 +51,14 @@ public static class OperatorCommands
             $"CPU {self.TotalProcessorTime.TotalSeconds:0.0} s (compiling code {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:0.0} s, garbage collection pauses {GC.GetTotalPauseDuration().TotalSeconds:0.0} s, {GC.GetTotalAllocatedBytes() / 1e9:0.0} GB allocated)."));
         return 0;
     }
+
+    /// <summary>The storage request that failed, even inside what a parallel loop throws.</summary>
+    private static Azure.RequestFailedException? StorageFailure(Exception e) => e switch
+    {
+        Azure.RequestFailedException failure => failure,
+        AggregateException aggregate => aggregate.InnerExceptions.Select(StorageFailure).FirstOrDefault(f => f is not null),
+        _ => null,
+    };
 
     public static async Task<int> ReplayPoisonAsync(string queue, string[] args)
     {

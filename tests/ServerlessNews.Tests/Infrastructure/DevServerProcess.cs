@@ -10,10 +10,21 @@ public sealed class DevServerProcess : IDisposable
 {
     private readonly Process _process;
 
-    private DevServerProcess(Process process, int port)
+    private DevServerProcess(Process process, int port, string logPath)
     {
         _process = process;
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        LogPath = logPath;
+    }
+
+    /// <summary>Where everything the process writes (stdout and stderr) is kept.</summary>
+    public string LogPath { get; }
+
+    /// <summary>Everything the process has written so far (complete once it has exited).</summary>
+    public string Output()
+    {
+        using var reader = new StreamReader(new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        return reader.ReadToEnd();
     }
 
     public Uri BaseAddress { get; }
@@ -40,12 +51,13 @@ public sealed class DevServerProcess : IDisposable
         }
         var process = Process.Start(start)!;
         // Kept in a file, so that when a process dies unexpectedly its last words can be read.
-        var log = TextWriter.Synchronized(File.CreateText(Path.Combine(Path.GetTempPath(), $"serverlessnews-devserver-{process.Id}.log")));
+        var logPath = Path.Combine(Path.GetTempPath(), $"serverlessnews-devserver-{process.Id}.log");
+        var log = TextWriter.Synchronized(File.CreateText(logPath));
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { log.WriteLine(e.Data); log.Flush(); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { log.WriteLine(e.Data); log.Flush(); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new DevServerProcess(process, port);
+        var server = new DevServerProcess(process, port, logPath);
         if (args.Length == 0)
         {
             using var client = new HttpClient { BaseAddress = server.BaseAddress };
