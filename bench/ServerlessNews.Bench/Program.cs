@@ -4,7 +4,7 @@ using BenchmarkDotNet.Running;
 using ServerlessNews.Bench;
 
 // dotnet run -c Release --project bench/ServerlessNews.Bench -- [--quick] [--scale] [--only render|publish|intake|scale] | --micro [BenchmarkDotNet args]
-// --scale adds the 10,000-article scale benchmark (about seven minutes on the emulator).
+// --scale adds the 10,000-article scale benchmark (about twelve minutes, on emulators of its own).
 if (args is ["--micro", .. var rest])
 {
     BenchmarkSwitcher.FromAssembly(typeof(MicroBenchmarks).Assembly).Run(rest);
@@ -49,8 +49,6 @@ if (Runs("intake"))
 }
 if (scale)
 {
-    // On an emulator of its own: it collects replaced blobs' contents every ten minutes, which stalls it for
-    // minutes once a scale run has replaced some 100,000 pages; a fresh one gets there after the run.
     Report(await ScaleBench.RunAsync(quick));
 }
 

@@ -15,7 +15,6 @@ public static partial class BatchPriority
     public const int BelowNormalNice = 10;
 
     /// <summary>Lowers every thread to at least <see cref="BelowNormalNice"/>; one already lower (started under nice) stays so.</summary>
-
     public static void Lower()
     {
         if (!OperatingSystem.IsLinux())

@@ -9,21 +9,20 @@ namespace ServerlessNews.Tests.Infrastructure;
 public sealed class DevServerProcess : IDisposable
 {
     private readonly Process _process;
+    /// <summary>Where everything the process writes (stdout and stderr) is kept.</summary>
+    private readonly string _logPath;
 
     private DevServerProcess(Process process, int port, string logPath)
     {
         _process = process;
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
-        LogPath = logPath;
+        _logPath = logPath;
     }
-
-    /// <summary>Where everything the process writes (stdout and stderr) is kept.</summary>
-    public string LogPath { get; }
 
     /// <summary>Everything the process has written so far (complete once it has exited).</summary>
     public string Output()
     {
-        using var reader = new StreamReader(new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        using var reader = new StreamReader(new FileStream(_logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
         return reader.ReadToEnd();
     }
 
