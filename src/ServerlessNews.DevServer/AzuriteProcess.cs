@@ -15,6 +15,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private const string DevAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly Process _process;
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _servicesClosed;
 
     private AzuriteProcess(Process process, int blobPort, int queuePort, int tablePort)
     {
@@ -45,12 +47,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
             ? p
             : (FreePort(), FreePort(), FreePort());
 
-        var start = new ProcessStartInfo("node")
+        var start = StartInfoOutsideTheConsoleGroup("node");
+        if (File.Exists(ExitWithParentScript))
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+            start.ArgumentList.Add("--require");
+            start.ArgumentList.Add(ExitWithParentScript);
+        }
         foreach (var arg in (string[])[script, "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
             "--blobHost", "127.0.0.1", "--blobPort", Port(blob),
             "--queueHost", "127.0.0.1", "--queuePort", Port(queue),
@@ -69,13 +71,43 @@ public sealed class AzuriteProcess : IAsyncDisposable
             start.ArgumentList.Add(location);
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node.");
-        process.OutputDataReceived += (_, _) => { };
+        var azurite = new AzuriteProcess(process, blob, queue, table);
+        process.OutputDataReceived += (_, e) => azurite.Observe(e.Data);
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var azurite = new AzuriteProcess(process, blob, queue, table);
         await azurite.WaitUntilListeningAsync(ct);
         return azurite;
+    }
+
+    private static readonly string[] SetsidPaths = ["/usr/bin/setsid", "/bin/setsid"];
+
+    private static readonly string ExitWithParentScript = Path.Combine(AppContext.BaseDirectory, "exit-with-parent.cjs");
+
+    /// <summary>
+    /// Ctrl+C in a terminal signals every process of the foreground group at once. Azurite must not be among them:
+    /// the host that started it stops first (its listeners still talk to storage as they stop) and then stops
+    /// Azurite. On Linux <c>setsid</c> starts it in a session of its own, on Windows a new process group ignores
+    /// Ctrl+C; elsewhere (macOS) it stays in the terminal's group.
+    /// </summary>
+    private static ProcessStartInfo StartInfoOutsideTheConsoleGroup(string program)
+    {
+        var setsid = OperatingSystem.IsLinux() ? SetsidPaths.FirstOrDefault(File.Exists) : null;
+        var start = new ProcessStartInfo(setsid ?? program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (setsid is not null)
+        {
+            start.ArgumentList.Add(program); // setsid execs it in place: the process id stays the one started
+        }
+        if (OperatingSystem.IsWindows())
+        {
+            start.CreateNewProcessGroup = true;
+        }
+        return start;
     }
 
     private async Task WaitUntilListeningAsync(CancellationToken ct)
@@ -149,7 +181,23 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops Azurite the way a service manager does (SIGTERM), so that it flushes its data to disk.</summary>
+    /// <summary>
+    /// Azurite says "... service successfully closed" once a service has stopped listening and written what it keeps
+    /// (its metadata, with --location) to disk.
+    /// </summary>
+    private void Observe(string? line)
+    {
+        if (line is not null && line.EndsWith("service successfully closed", StringComparison.Ordinal) && Interlocked.Increment(ref _servicesClosed) == 3)
+        {
+            _closed.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Stops Azurite the way a service manager does (SIGTERM), so that it flushes its data to disk. Once its three
+    /// services say they have closed, nothing is left to lose: a connection a client keeps open (a request that came
+    /// in as it closed is never answered) would keep it running, so it is ended then.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -158,17 +206,19 @@ public sealed class AzuriteProcess : IAsyncDisposable
             {
                 await term.WaitForExitAsync();
             }
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
+            await Task.WhenAny(_process.WaitForExitAsync(), ClosedAsync(), Task.Delay(TimeSpan.FromSeconds(10)));
+            if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);
                 await _process.WaitForExitAsync();
             }
         }
         _process.Dispose();
+
+        async Task ClosedAsync()
+        {
+            await _closed.Task;
+            await Task.Delay(500); // time to exit on its own, as it does when no client holds a connection
+        }
     }
 }
