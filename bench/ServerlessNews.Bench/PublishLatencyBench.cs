@@ -30,8 +30,8 @@ public static class PublishLatencyBench
         var web = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(StorageNames.WebContainer);
 
         var floor = await StorageFloor.CreateAsync(azurite);
-        await WarmUpAsync(client, web, azurite, floor, "warm-up", maxBlocks: 8);
-        var (live, floorTimes) = await PublishSeriesAsync(client, web, azurite, floor, "latency", runs);
+        await WarmUpAsync(new(client, web, azurite, floor, "warm-up"), maxBlocks: 8);
+        var (live, floorTimes) = (await PublishSeriesAsync([new(client, web, azurite, floor, "latency")], runs))[0];
         for (var i = 0; i < 3; i++)
         {
             await TraceOnePublishAsync(client, web, azurite, $"traced-{i}");
@@ -57,7 +57,7 @@ public static class PublishLatencyBench
     /// ten measured cycles after 40 such publishes compiled 17,262 methods (7.6 s of JIT, on two cores), the next
     /// twenty over a thousand every ten. Blocks of ten cycles run until one spends under 1% of its time in the JIT.
     /// </summary>
-    public static async Task WarmUpAsync(HttpClient client, BlobContainerClient web, AzuriteProcess azurite, StorageFloor floor, string prefix, int maxBlocks)
+    public static async Task WarmUpAsync(PublishTarget site, int maxBlocks)
     {
         for (var block = 0; ; block++)
         {
@@ -65,16 +65,13 @@ public static class PublishLatencyBench
             var watch = Stopwatch.StartNew();
             for (var i = 0; i < 10; i++)
             {
-                await WaitForQuietAsync(azurite);
-                await PublishOnceAsync(client, web, $"{prefix}-{block}-{i}");
-                await WaitForQuietAsync(azurite);
-                await floor.OnceAsync();
+                await CycleAsync(site, $"{site.Prefix}-{block}-{i}");
             }
             var share = (JitInfo.GetCompilationTime() - jit) / watch.Elapsed;
             if (block >= 1 && share < 0.01 || block + 1 >= maxBlocks)
             {
                 Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"  ({prefix}: {10 * (block + 1)} publishes; the last ten compiled {JitInfo.GetCompiledMethodCount() - compiled} methods, {share:P1} of their time in the JIT)"));
+                    $"  ({site.Prefix}: {10 * (block + 1)} publishes; the last ten compiled {JitInfo.GetCompiledMethodCount() - compiled} methods, {share:P1} of their time in the JIT)"));
                 return;
             }
         }
@@ -95,36 +92,53 @@ public static class PublishLatencyBench
         return app;
     }
 
+    /// <summary>A site to publish to: the DevServer's address, its web container, its emulator and the floor beside it.</summary>
+    public sealed record PublishTarget(HttpClient Client, BlobContainerClient Web, AzuriteProcess Azurite, StorageFloor Floor, string Prefix);
+
+    /// <param name="Busy">How many of its two waits ended before the site was quiet.</param>
+    private readonly record struct Cycle(PublishTiming Timing, double FloorMs, TimeSpan GcPauses, long Compiled, int Busy);
+
     /// <summary>
-    /// Publish-to-live times of <paramref name="runs"/> new articles, and as many runs of the storage floor,
-    /// interleaved and sorted. They are published one at a time, as a newsroom publishes: each waits until the
-    /// work the one before started (its listings, feeds and sitemaps, refreshed a moment later) is done, so
-    /// every publish is measured alone. Each floor run waits the same way and follows a publish, so both start
-    /// from the same idle machine and share whatever the machine does meanwhile.
+    /// One publish, measured alone, as a newsroom publishes one at a time: it waits until the work the one before
+    /// started (its listings, feeds and sitemaps, refreshed a moment later) is done. Then one floor run, which
+    /// waits the same way, so both start from the same idle machine and share whatever the machine does meanwhile.
     /// </summary>
-    public static async Task<(List<double> Live, List<double> Floor)> PublishSeriesAsync(
-        HttpClient client, BlobContainerClient web, AzuriteProcess azurite, StorageFloor floor, string prefix, int runs)
+    private static async Task<Cycle> CycleAsync(PublishTarget site, string id)
     {
-        var live = new List<double>();
-        var floorTimes = new List<double>();
-        var busy = 0;
-        // What else happened in this process (the DevServer's) while each publish ran, for the slowest ones.
-        var circumstances = new List<(PublishTiming Timing, TimeSpan GcPauses, long Compiled)>();
+        var busy = await WaitForQuietAsync(site.Azurite) ? 0 : 1;
+        // What else happened in this process (the DevServer's) meanwhile, shown for the slowest publishes.
+        var (pauses, compiled) = (GC.GetTotalPauseDuration(), JitInfo.GetCompiledMethodCount());
+        var timing = await PublishOnceAsync(site.Client, site.Web, id);
+        var (gc, jit) = (GC.GetTotalPauseDuration() - pauses, JitInfo.GetCompiledMethodCount() - compiled);
+        busy += await WaitForQuietAsync(site.Azurite) ? 0 : 1;
+        return new(timing, await site.Floor.OnceAsync(), gc, jit, busy);
+    }
+
+    /// <summary>
+    /// Publish-to-live times of <paramref name="runs"/> new articles on each site, and as many runs of its floor,
+    /// sorted. With several sites their cycles alternate (in turn, each round in the reverse order), so that what
+    /// drifts over the minutes a series takes weighs on every site alike.
+    /// </summary>
+    public static async Task<List<(List<double> Live, List<double> Floor)>> PublishSeriesAsync(IReadOnlyList<PublishTarget> sites, int runs)
+    {
+        var cycles = sites.Select(_ => new List<Cycle>()).ToArray();
         for (var i = 0; i < runs; i++)
         {
-            busy += await WaitForQuietAsync(azurite) ? 0 : 1;
-            var (pauses, compiled) = (GC.GetTotalPauseDuration(), JitInfo.GetCompiledMethodCount());
-            var timing = await PublishOnceAsync(client, web, $"{prefix}-{i}");
-            circumstances.Add((timing, GC.GetTotalPauseDuration() - pauses, JitInfo.GetCompiledMethodCount() - compiled));
-            live.Add(timing.LiveMs);
-            busy += await WaitForQuietAsync(azurite) ? 0 : 1;
-            floorTimes.Add(await floor.OnceAsync());
+            foreach (var s in i % 2 == 0 ? Enumerable.Range(0, sites.Count) : Enumerable.Range(0, sites.Count).Reverse())
+            {
+                cycles[s].Add(await CycleAsync(sites[s], $"{sites[s].Prefix}-{i}"));
+            }
         }
-        live.Sort();
-        floorTimes.Sort();
+        return [.. sites.Zip(cycles, Report)];
+    }
+
+    private static (List<double> Live, List<double> Floor) Report(PublishTarget site, List<Cycle> cycles)
+    {
+        var live = cycles.Select(c => c.Timing.LiveMs).Order().ToList();
+        var floorTimes = cycles.Select(c => c.FloorMs).Order().ToList();
         Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"Publish to live ({prefix}), ms: {Summary(live)}; floor, ms: {Summary(floorTimes)}; {busy} of {2 * runs} started before the site was quiet (20 s)"));
-        Console.Error.WriteLine("  Slowest publishes: " + string.Join("; ", circumstances.OrderByDescending(c => c.Timing.LiveMs).Take(3).Select(c =>
+            $"Publish to live ({site.Prefix}), ms: {Summary(live)}; floor, ms: {Summary(floorTimes)}; {cycles.Sum(c => c.Busy)} of {2 * cycles.Count} started before the site was quiet (20 s)"));
+        Console.Error.WriteLine("  Slowest publishes: " + string.Join("; ", cycles.OrderByDescending(c => c.Timing.LiveMs).Take(3).Select(c =>
             string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"{c.Timing.LiveMs:0.0} ms (answered after {c.Timing.AcceptedMs:0.0} ms; GC pauses {c.GcPauses.TotalMilliseconds:0.0} ms, {c.Compiled} methods compiled meanwhile)"))));
         return (live, floorTimes);
