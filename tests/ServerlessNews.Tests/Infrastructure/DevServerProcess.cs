@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using ServerlessNews.DevServer;
@@ -35,10 +36,25 @@ public sealed class DevServerProcess : IDisposable
     /// <summary>Whether the process ends within <paramref name="timeout"/> (or has ended already).</summary>
     public bool ExitsWithin(TimeSpan timeout) => _process.WaitForExit(timeout);
 
-    public static async Task<DevServerProcess> StartAsync(IDictionary<string, string> environment, params string[] args)
+    public static Task<DevServerProcess> StartAsync(IDictionary<string, string> environment, params string[] args) =>
+        StartAsync(environment, workingDirectory: null, newProcessGroup: false, args);
+
+    /// <param name="workingDirectory">Where the DevServer runs (and keeps its own Azurite's data, .azurite); null: here.</param>
+    /// <param name="newProcessGroup">Lead a process group of its own (through setsid), as a command run in a terminal does.</param>
+    public static async Task<DevServerProcess> StartAsync(IDictionary<string, string> environment, string? workingDirectory, bool newProcessGroup, params string[] args)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(newProcessGroup ? "setsid" : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Directory.GetCurrentDirectory(),
+        };
+        if (newProcessGroup)
+        {
+            start.ArgumentList.Add("dotnet"); // setsid execs it in place: the process id stays the one started
+        }
         start.ArgumentList.Add(typeof(DevServerApp).Assembly.Location);
         foreach (var arg in args.Length > 0 ? args : ["--urls", $"http://127.0.0.1:{port}"])
         {
@@ -82,11 +98,19 @@ public sealed class DevServerProcess : IDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>SIGKILL: no shutdown, in-flight work simply stops, as in a host crash.</summary>
+    /// <summary>SIGKILL of the host alone: no shutdown, in-flight work simply stops, as in a host crash.</summary>
     public void Crash()
     {
-        _process.Kill(entireProcessTree: true);
+        _process.Kill(entireProcessTree: false);
         _process.WaitForExit();
+    }
+
+    /// <summary>Sends <paramref name="signal"/> (as kill names it: -TERM, -INT) to the process, or to its whole process group.</summary>
+    public void Signal(string signal, bool group = false)
+    {
+        var target = group ? -ProcessId : ProcessId;
+        using var kill = Process.Start("kill", [signal, "--", target.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
 
     public void Dispose()
