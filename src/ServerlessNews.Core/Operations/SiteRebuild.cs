@@ -18,8 +18,8 @@ public sealed record RebuildProgress(int Done, int? Total, int Skipped, TimeSpan
 /// any request path, so scanning the articles table and listing <c>$web</c> is acceptable here. Reading,
 /// rendering and uploading overlap: the articles table is read a thousand documents per query into a
 /// bounded channel (which also bounds memory) while pages are rendered and uploaded from it. All pages
-/// render in one <see cref="RenderScope"/>, so what they share is read once; the listing of <c>$web</c>
-/// spares a read before each write and skips pages that come out unchanged.
+/// render in one <see cref="RenderScope"/>, so what they share is read once; the listing of <c>$web</c>, made
+/// while the first pages render, spares a read before each write and skips pages that come out unchanged.
 /// </summary>
 public sealed partial class SiteRebuild(BlobServiceClient blobs, ArticleIndex index, Publisher publisher, ILogger<SiteRebuild> logger)
 {
@@ -59,15 +59,16 @@ public sealed partial class SiteRebuild(BlobServiceClient blobs, ArticleIndex in
             {
                 Interlocked.Increment(ref skipped);
             }
-            else if (dryRun)
-            {
-                await publisher.RenderPageAsync(document, scope, token);
-            }
             else
             {
-                // Same revision: replaces the page, but never one a newer publish wrote meanwhile.
-                var pages = await listing;
-                await publisher.WritePageAsync(document, scope, token, probablyNew: !pages.TryGetValue(document.PageBlobName, out var seen), lastSeen: seen);
+                // Pages render while $web is listed; only their writes wait for the listing.
+                var html = await publisher.RenderPageAsync(document, scope, token);
+                if (!dryRun)
+                {
+                    // Same revision: replaces the page, but never one a newer publish wrote meanwhile.
+                    var pages = await listing;
+                    await publisher.WriteRenderedPageAsync(document, html, scope, token, probablyNew: !pages.TryGetValue(document.PageBlobName, out var seen), lastSeen: seen);
+                }
             }
             var count = Interlocked.Increment(ref done);
             if (count % 100 == 0)

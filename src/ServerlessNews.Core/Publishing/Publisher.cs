@@ -20,6 +20,7 @@ public sealed partial class Publisher(
     BlobServiceClient blobs,
     QueueServiceClient queues,
     ArticleIndex index,
+    ListingIndex listings,
     PageRenderer renderer,
     TimeProvider time,
     IOptions<WebhookOptions> webhookOptions,
@@ -272,24 +273,39 @@ public sealed partial class Publisher(
     public Task<bool> WritePageAsync(ArticleDocument document, CancellationToken ct) =>
         WritePageAsync(document, RenderScope.ForOnePage(), ct);
 
-    /// <inheritdoc cref="WritePageAsync(ArticleDocument, CancellationToken)"/>
-    /// <summary>Renders one article page without writing it (a rebuild's dry run).</summary>
+    /// <summary>Renders one article page without writing it: a rebuild's (see <see cref="WriteRenderedPageAsync"/>) or its dry run's.</summary>
     public Task<string> RenderPageAsync(ArticleDocument document, RenderScope scope, CancellationToken ct) =>
         renderer.RenderArticleAsync(document, scope, ct);
 
+    /// <inheritdoc cref="WritePageAsync(ArticleDocument, CancellationToken)"/>
+    public async Task<bool> WritePageAsync(ArticleDocument document, RenderScope scope, CancellationToken ct, bool probablyNew = false) =>
+        await WriteRenderedPageAsync(document, await renderer.RenderArticleAsync(document, scope, ct), scope, ct, probablyNew);
+
+    /// <summary>
+    /// Writes a page rendered in <paramref name="scope"/>. A page of a batch (a rebuild) first has the related
+    /// articles it shows recorded, unless the stored page shows them all: a page is written only after its
+    /// records, so those of the stored page exist (a rebuild's usual case: nothing to record). Rendering does not
+    /// wait for the listing of <c>$web</c> that way.
+    /// </summary>
     /// <param name="lastSeen">The page as a listing of <c>$web</c> showed it (a rebuild), if known.</param>
-    public async Task<bool> WritePageAsync(ArticleDocument document, RenderScope scope, CancellationToken ct, bool probablyNew = false, StoredBlob? lastSeen = null)
+    public async Task<bool> WriteRenderedPageAsync(ArticleDocument document, string html, RenderScope scope, CancellationToken ct, bool probablyNew = false, StoredBlob? lastSeen = null)
     {
-        scope.KnowStoredRelated(document.PageBlobName, lastSeen?.MetadataValue(RelatedMetadataKey)?.Split(',', StringSplitOptions.RemoveEmptyEntries));
-        var html = await renderer.RenderArticleAsync(document, scope, ct);
+        var related = scope.RelatedShownOn(document.PageBlobName);
+        if (scope.IsBatch && related is { Count: > 0 } && !Shows(lastSeen, related))
+        {
+            await listings.RecordRelatedAsync(document.Article.Id, related, ct);
+        }
         // The page carries the related articles it shows (article ids have no commas), so that a rebuild, which
         // lists every page with its metadata, knows which related-article records exist without reading them.
-        var metadata = scope.RelatedShownOn(document.PageBlobName) is { Count: > 0 } related
+        var metadata = related is { Count: > 0 }
             ? new Dictionary<string, string> { [RelatedMetadataKey] = string.Join(',', related) }
             : null;
         return await RevisionGuard.UploadUnlessNewerAsync(_web.GetBlobClient(document.PageBlobName), BinaryData.FromString(html),
             PageContentType, document.Article.Revision, ct, PageCacheControl, lastSeen, probablyNew, metadata);
     }
+
+    private static bool Shows(StoredBlob? page, IReadOnlyList<string> related) =>
+        page?.MetadataValue(RelatedMetadataKey)?.Split(',', StringSplitOptions.RemoveEmptyEntries) is { } shown && related.All(shown.Contains);
 
     /// <summary>Page metadata: the ids of the related articles the page shows.</summary>
     public const string RelatedMetadataKey = "related";

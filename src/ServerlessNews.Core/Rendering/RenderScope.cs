@@ -15,10 +15,9 @@ public sealed class RenderScope
     private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _shared;
     private readonly Pages _pages;
 
-    /// <summary>Per page (by blob name): the related articles its stored version shows, and those it will show.</summary>
+    /// <summary>Per page (by blob name): the related articles it shows.</summary>
     private sealed class Pages
     {
-        public readonly ConcurrentDictionary<string, IReadOnlyCollection<string>> Recorded = new(StringComparer.Ordinal);
         public readonly ConcurrentDictionary<string, IReadOnlyList<string>> Shown = new(StringComparer.Ordinal);
     }
 
@@ -62,9 +61,10 @@ public sealed class RenderScope
     public bool Provisional { get; }
 
     /// <summary>
-    /// Pages rendered in this scope record which related articles they show (before they are written) and
-    /// carry that list; false for a dry run, whose pages are not written, and for a page whose records a
-    /// later render makes.
+    /// Pages rendered in this scope have which related articles they show recorded before they are written, and
+    /// carry that list: a single page's render records them (while its other sections read), a batch's writer
+    /// records those the stored page does not show yet (see <see cref="Publishing.Publisher.WriteRenderedPageAsync"/>).
+    /// False for a dry run, whose pages are not written, and for a page whose records a later render makes.
     /// </summary>
     public bool RecordsRelated { get; }
 
@@ -73,21 +73,6 @@ public sealed class RenderScope
     /// published articles), so sections may skip reads that could only come back empty.
     /// </summary>
     public bool NewArticle { get; }
-
-    /// <summary>
-    /// The related articles the stored version of a page shows (from its metadata, as a listing returned it):
-    /// their records exist, since a page is written only after its records.
-    /// </summary>
-    public void KnowStoredRelated(string pageBlobName, IReadOnlyCollection<string>? related)
-    {
-        if (related is not null)
-        {
-            _pages.Recorded[pageBlobName] = related;
-        }
-    }
-
-    /// <summary>The related articles whose records the stored page proves; null when unknown.</summary>
-    public IReadOnlyCollection<string>? StoredRelated(string pageBlobName) => _pages.Recorded.GetValueOrDefault(pageBlobName);
 
     /// <summary>The related articles a page rendered in this scope shows, for its writer to store with it.</summary>
     public void ShowsRelated(string pageBlobName, IReadOnlyList<string> related) => _pages.Shown[pageBlobName] = related;

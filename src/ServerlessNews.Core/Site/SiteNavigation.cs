@@ -84,13 +84,12 @@ public sealed class RelatedArticlesSection(ListingIndex listings, PageHeads head
             .DistinctBy(r => r.ArticleId)
             .Take(count)
             .ToList();
-        // Recorded before the page is written, so that a kill always finds every page that shows the article.
-        // A page whose stored version already shows them all has them recorded: a rebuild's usual case.
+        // Recorded before the page is written, so that a kill always finds every page that shows the article: here
+        // for a single page, while the other sections read; a batch's writer records what the stored page lacks.
         var relatedIds = related.Select(r => r.ArticleId).ToArray();
         if (scope.RecordsRelated)
         {
-            var recorded = scope.StoredRelated(document.PageBlobName);
-            if (recorded is null || !relatedIds.All(recorded.Contains))
+            if (!scope.IsBatch)
             {
                 await listings.RecordRelatedAsync(a.Id, relatedIds, ct);
             }

@@ -154,6 +154,41 @@ public sealed class SiteRebuildTests(StorageFixture storage) : IClassFixture<Sto
         }
     }
 
+    [Fact]
+    public async Task A_rebuild_records_the_related_articles_of_a_page_whose_stored_version_does_not_show_them()
+    {
+        string[] ids = ["rebuild-unrecorded-0", "rebuild-unrecorded-1"];
+        foreach (var id in ids)
+        {
+            await storage.SubmitAsync(TestArticles.Valid(id).With("section", "Unrecorded").With("tags", new JsonArray("Unrecorded relations")));
+            await storage.DrainAsync();
+        }
+        // The second page (the first was published alone) as a version written before pages carried their related
+        // articles left it: no list, no records.
+        var path = "/unrecorded/2026/11/27/rebuild-unrecorded-1/";
+        var page = storage.Container(StorageNames.WebContainer).GetBlobClient(ArticleDocument.PageBlobNameFor(path));
+        var metadata = (await page.GetPropertiesAsync()).Value.Metadata;
+        Assert.True(metadata.Remove(ServerlessNews.Publishing.Publisher.RelatedMetadataKey));
+        await page.SetMetadataAsync(metadata);
+        var related = storage.Table(StorageNames.ListingsTable);
+        await foreach (var row in related.QueryAsync<TableEntity>(r => r.PartitionKey == ListingIndex.RelatedByPartition))
+        {
+            if (row.RowKey.EndsWith("|" + ids[1], StringComparison.Ordinal))
+            {
+                await related.DeleteEntityAsync(row);
+            }
+        }
+
+        await storage.Get<SiteRebuild>().RebuildArticlesAsync(null, parallelism: 4, CancellationToken.None);
+
+        Assert.Single(await RelatedRecordsAsync(ids[1..]));
+        Assert.Equal(ids[0], (await page.GetPropertiesAsync()).Value.Metadata[ServerlessNews.Publishing.Publisher.RelatedMetadataKey]);
+        // So a kill of the article it shows reaches it.
+        await storage.SubmitAsync(TestArticles.Valid(ids[0], revision: 2).With("section", "Unrecorded").With("status", "killed"));
+        await storage.DrainAsync();
+        Assert.DoesNotContain("/unrecorded/2026/11/27/rebuild-unrecorded-0/", (await storage.PageAsync(path))!, StringComparison.Ordinal);
+    }
+
     /// <summary>The related-article records of these pages, with their ETags.</summary>
     private async Task<List<string>> RelatedRecordsAsync(string[] pageIds)
     {
