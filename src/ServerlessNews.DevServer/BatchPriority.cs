@@ -7,7 +7,10 @@ namespace ServerlessNews.DevServer;
 /// <summary>
 /// Lowers this process to below-normal scheduling priority, for batch work (a rebuild runs for minutes): whatever
 /// shares the machine and serves requests (the host taking publishes and comments, the storage emulator, a
-/// database) keeps the CPU it asks for, and the batch work takes the rest.
+/// database) keeps the CPU it asks for, and the batch work takes the rest. Where Linux groups processes by session
+/// for CPU (autogroup: <c>/proc/self/autogroup</c> exists), that holds within the session the command runs in;
+/// against a process of another session (a DevServer started in another terminal) the two sessions share the
+/// cores equally, whatever the nice values.
 /// </summary>
 public static partial class BatchPriority
 {
