@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs the benchmarks from a fresh clone: installs what they compare against and run on (Hugo, Azurite),
+# then the bench program in Release. Arguments go to it: --quick, --scale, --only render|publish|intake|scale|rebuild, --micro.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+npm ci --no-audit --no-fund --loglevel=error
+if ! command -v hugo >/dev/null 2>&1; then
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo >/dev/null
+fi
+# The build's output goes to stderr: stdout is the results table.
+dotnet build -c Release --nologo -v q bench/ServerlessNews.Bench >&2
+exec dotnet run -c Release --no-build --project bench/ServerlessNews.Bench -- "$@"
