@@ -397,15 +397,10 @@ public sealed class SiteSeeder(IServiceProvider services)
         // Each listing's head (its newest rows, which pages and related articles read in one point read) and the
         // sections head, as publishing leaves them: publishing's own listing sync of the newest article in each
         // listing, which finds its rows in place and rewrites the heads of the listings the article is in.
-        var listed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var entity in entities.OrderByDescending(e => e.PublishedAt))
+        var newest = rows.GroupBy(r => r.PartitionKey).Select(listing => listing.MaxBy(r => r.PublishedAt)!.ArticleId).ToHashSet(StringComparer.Ordinal);
+        foreach (var entity in entities.Where(e => newest.Contains(e.PartitionKey)))
         {
-            var before = listed.Count;
-            listed.UnionWith(ListingIndex.RowsFor(entity).Select(row => row.PartitionKey));
-            if (listed.Count > before)
-            {
-                await _listingIndex.SyncAsync(entity, CancellationToken.None);
-            }
+            await _listingIndex.SyncAsync(entity, CancellationToken.None);
         }
     }
 }
