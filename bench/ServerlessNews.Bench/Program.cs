@@ -3,8 +3,9 @@ using System.Runtime.InteropServices;
 using BenchmarkDotNet.Running;
 using ServerlessNews.Bench;
 
-// dotnet run -c Release --project bench/ServerlessNews.Bench -- [--quick] [--scale] [--only render|publish|intake|scale|rebuild] | --micro [BenchmarkDotNet args]
+// dotnet run -c Release --project bench/ServerlessNews.Bench -- [--quick] [--scale] [--only render|publish|intake|scale|rebuild] [--precompiled DIR] | --micro [BenchmarkDotNet args]
 // --scale adds the 10,000-article scale benchmark (about twelve minutes, on emulators of its own); --only rebuild runs its rebuild half.
+// --precompiled: a ReadyToRun publish of this program, which the scale benchmark runs its commands from (eng/bench.sh makes one).
 if (args is ["--micro", .. var rest])
 {
     BenchmarkSwitcher.FromAssembly(typeof(MicroBenchmarks).Assembly).Run(rest);
@@ -25,23 +26,31 @@ if (only is not (null or "render" or "publish" or "intake" or "scale" or "rebuil
     Console.Error.WriteLine($"--only takes render, publish, intake, scale or rebuild, not '{only}'.");
     return 2;
 }
+var precompiled = args.SkipWhile(a => a != "--precompiled").Skip(1).FirstOrDefault();
+if (args.Contains("--precompiled") && (precompiled is null
+    || !File.Exists(Path.Combine(precompiled, "ServerlessNews.DevServer")) || !File.Exists(Path.Combine(precompiled, ThisProgram.Name))))
+{
+    Console.Error.WriteLine($"--precompiled takes a publish of this program (with ServerlessNews.DevServer and {ThisProgram.Name} in it), not '{precompiled}'.");
+    return 2;
+}
 bool Runs(string bench) => only is null || only == bench;
 var scale = args.Contains("--scale") || only is "scale" or "rebuild";
 
 StorageTimeline.EnableSdkActivities();
-await using var site = await BenchSite.StartAsync();
-var (azurite, services) = (site.Azurite, site.Services);
-
 var results = new List<BenchResult>();
-// A site of 100 articles (the scale benchmark grows a site of its own to 10,000).
-await new SiteSeeder(services).SeedAsync(0, ScaleBench.Small);
-if (Runs("publish"))
+if (Runs("publish") || Runs("render"))
 {
-    Report(await PublishLatencyBench.RunAsync(azurite, quick));
-}
-if (Runs("render"))
-{
-    Report(await RenderBench.RunAsync(services, quick));
+    // A site of 100 articles, on an emulator of its own (intake and the scale benchmark start their own).
+    await using var site = await BenchSite.StartAsync();
+    await new SiteSeeder(site.Services).SeedAsync(0, ScaleBench.Small);
+    if (Runs("publish"))
+    {
+        Report(await PublishLatencyBench.RunAsync(site.Azurite, quick));
+    }
+    if (Runs("render"))
+    {
+        Report(await RenderBench.RunAsync(site.Services, quick));
+    }
 }
 if (Runs("intake"))
 {
@@ -49,7 +58,7 @@ if (Runs("intake"))
 }
 if (scale)
 {
-    Report(await ScaleBench.RunAsync(quick, publishAtScale: only != "rebuild"));
+    Report(await ScaleBench.RunAsync(quick, publishAtScale: only != "rebuild", precompiled));
 }
 
 Console.WriteLine();

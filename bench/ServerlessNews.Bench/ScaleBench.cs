@@ -42,8 +42,13 @@ public static partial class ScaleBench
     /// ten minutes of its life, one at a time from one array of them all, and once a run has replaced enough
     /// pages that stalls it for minutes (some 100,000 in the rebuild passes); a fresh one gets there only after.
     /// </summary>
-    public static async Task<IReadOnlyList<BenchResult>> RunAsync(bool quick, bool publishAtScale) =>
-        [.. publishAtScale ? await PublishAtScaleAsync() : [], .. await RebuildAsync(quick)];
+    /// <param name="precompiled">
+    /// A ReadyToRun publish of this program, to run the rebuild command, its dry run and the upload-only passes
+    /// from (null: this build). Each is a process of its own, and code it compiles as it runs competes for the two
+    /// cores with the emulator it measures.
+    /// </param>
+    public static async Task<IReadOnlyList<BenchResult>> RunAsync(bool quick, bool publishAtScale, string? precompiled) =>
+        [.. publishAtScale ? await PublishAtScaleAsync() : [], .. await RebuildAsync(quick, precompiled)];
 
     /// <summary>
     /// The same series of publishes on a site of 100 articles and on one of 10,000, each on a fresh emulator. Both
@@ -105,20 +110,20 @@ public static partial class ScaleBench
         }
     }
 
-    private static async Task<IReadOnlyList<BenchResult>> RebuildAsync(bool quick)
+    private static async Task<IReadOnlyList<BenchResult>> RebuildAsync(bool quick, string? precompiled)
     {
         await using var site = await SeededSiteAsync(Large);
         var (azurite, services) = (site.Azurite, site.Services);
 
         // The upload-only baseline's pages are created before the site's: see UploadOnly.
-        using var uploadOnly = await UploadOnly.CreatePagesAsync(azurite, services);
+        using var uploadOnly = await UploadOnly.CreatePagesAsync(azurite, services, precompiled);
         // The seeded articles have no pages yet: the first rebuild renders them all and records related articles.
-        var first = await RebuildCommandAsync(azurite, dryRun: false);
+        var first = await RebuildCommandAsync(azurite, dryRun: false, precompiled);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"First rebuild (every page new): {first.Pages:N0} pages in {first.Seconds:0.00} s, {first.Cpu}"));
 
         // A theme change, as an operator makes one: the default article template with one more line, as an override.
         await ChangeThemeAsync(azurite, "render only");
-        var renderOnly = await RebuildCommandAsync(azurite, dryRun: true);
+        var renderOnly = await RebuildCommandAsync(azurite, dryRun: true, precompiled);
         // Upload only and the rebuild alternate, upload only first and last: the same work costs the emulator up
         // to a fifth more or less from one run to the next (old page contents wait for its collection every ten
         // minutes, and it slows as what it stores grows), and now and then one pass, of either side, takes it
@@ -129,7 +134,7 @@ public static partial class ScaleBench
         {
             // Every page now differs from what is stored.
             await ChangeThemeAsync(azurite, $"round {round}");
-            rebuilds.Add(await RebuildCommandAsync(azurite, dryRun: false));
+            rebuilds.Add(await RebuildCommandAsync(azurite, dryRun: false, precompiled));
             uploads.Add(await uploadOnly.ReplacePagesAsync(azurite));
         }
         foreach (var (run, n) in rebuilds.Select((r, n) => (r, n + 1)))
@@ -177,13 +182,14 @@ public static partial class ScaleBench
     }
 
     /// <summary>Runs <c>ServerlessNews.DevServer rebuild</c> and reads its own timing and the kernel's peak RSS of the process.</summary>
-    private static async Task<CommandRun> RebuildCommandAsync(AzuriteProcess azurite, bool dryRun)
+    private static async Task<CommandRun> RebuildCommandAsync(AzuriteProcess azurite, bool dryRun, string? precompiled)
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "ServerlessNews.DevServer"))
+        var directory = precompiled ?? AppContext.BaseDirectory;
+        var start = new ProcessStartInfo(Path.Combine(directory, "ServerlessNews.DevServer"))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = directory,
         };
         start.ArgumentList.Add("rebuild");
         if (dryRun)
@@ -267,12 +273,12 @@ public static partial class ScaleBench
     /// created first, the upload-only pages are followed by the site's pages in turn, so both passes move as
     /// many blobs per write (otherwise a rebuild pays twice as much per write for it).
     /// </summary>
-    private sealed partial class UploadOnly(string connectionString, string pageFile, string related) : IDisposable
+    private sealed partial class UploadOnly(string connectionString, string pageFile, string related, string? precompiled) : IDisposable
     {
         private const string ContainerName = "bench-upload-only";
         private int _passes;
 
-        public static async Task<UploadOnly> CreatePagesAsync(AzuriteProcess azurite, IServiceProvider services)
+        public static async Task<UploadOnly> CreatePagesAsync(AzuriteProcess azurite, IServiceProvider services, string? precompiled)
         {
             await new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(ContainerName).CreateIfNotExistsAsync();
             var renderer = services.GetRequiredService<PageRenderer>();
@@ -281,7 +287,7 @@ public static partial class ScaleBench
             await File.WriteAllTextAsync(pageFile, html);
             var related = Enumerable.Range(1, services.GetRequiredService<IOptions<RefreshOptions>>().Value.RelatedCount)
                 .Select(i => SampleArticles.Document(Large / 2 + i).Article.Id);
-            var pages = new UploadOnly(azurite.ConnectionString, pageFile, string.Join(',', related));
+            var pages = new UploadOnly(azurite.ConnectionString, pageFile, string.Join(',', related), precompiled);
             await pages.RunPassAsync(azurite, pass: 0);
             return pages;
         }
@@ -290,7 +296,8 @@ public static partial class ScaleBench
 
         private async Task<(double Seconds, CpuUse Cpu)> RunPassAsync(AzuriteProcess azurite, int pass)
         {
-            var start = ThisProgram.StartInfo(UploadOnlyFlag, connectionString, pageFile, related, pass.ToString(CultureInfo.InvariantCulture));
+            string[] args = [UploadOnlyFlag, connectionString, pageFile, related, pass.ToString(CultureInfo.InvariantCulture)];
+            var start = precompiled is null ? ThisProgram.StartInfo(args) : ThisProgram.StartInfoFrom(precompiled, args);
             start.RedirectStandardOutput = true;
             start.RedirectStandardError = true;
             // The DevServer's runtime settings (its runtimeconfig), where this program's differ.

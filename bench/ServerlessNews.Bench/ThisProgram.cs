@@ -14,6 +14,18 @@ public static class ThisProgram
         {
             start.ArgumentList.Add(typeof(ThisProgram).Assembly.Location);
         }
+        return WithArguments(start, args);
+    }
+
+    /// <summary>How to start this program's publish in <paramref name="directory"/> (its executable) with <paramref name="args"/>.</summary>
+    public static ProcessStartInfo StartInfoFrom(string directory, params IEnumerable<string> args) =>
+        WithArguments(new ProcessStartInfo(Path.Combine(directory, Name)) { UseShellExecute = false }, args);
+
+    /// <summary>The executable's name, which is the assembly's.</summary>
+    public static string Name => typeof(ThisProgram).Assembly.GetName().Name!;
+
+    private static ProcessStartInfo WithArguments(ProcessStartInfo start, IEnumerable<string> args)
+    {
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
