@@ -265,7 +265,7 @@ public static partial class ScaleBench
     /// with the command's parallelism, into a container of its own (the site's pages, and what they record,
     /// stay as they are). A rebuild replaces pages, so the timed pass replaces pages an untimed pass created.
     /// Each pass runs as the command does, and as its dry run (the render half) is measured: in a process of
-    /// its own, started for it (its code compiled as it goes, timed from its first request), with the
+    /// its own, started for it (from the same build as the command, precompiled or not, timed from its first request), with the
     /// DevServer's runtime settings and storage client options, so both halves and the whole pay the same.
     /// The pages are created before the site's, because in the emulator where a blob sits matters: it keeps
     /// every blob of the account in one array, in the order written, and replacing a blob removes it from that
