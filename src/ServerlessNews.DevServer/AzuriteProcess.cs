@@ -39,14 +39,33 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     /// <param name="location">A folder for durable data, or null to keep everything in memory.</param>
     /// <param name="preferredPorts">Ports to use when all three are free (Azurite's defaults), else free ones are picked.</param>
-    public static async Task<AzuriteProcess> StartAsync(string? location, (int Blob, int Queue, int Table)? preferredPorts = null, CancellationToken ct = default)
+    public static Task<AzuriteProcess> StartAsync(string? location, (int Blob, int Queue, int Table)? preferredPorts = null, CancellationToken ct = default) =>
+        StartAsync(location, attempt => attempt == 1 && preferredPorts is { } p && IsFree(p.Blob) && IsFree(p.Queue) && IsFree(p.Table)
+            ? p
+            : (FreePort(), FreePort(), FreePort()), ct);
+
+    /// <summary>Tries at most this many sets of ports.</summary>
+    internal const int StartAttempts = 3;
+
+    /// <param name="pickPorts">The ports for each attempt (1, 2, ...).</param>
+    internal static async Task<AzuriteProcess> StartAsync(string? location, Func<int, (int Blob, int Queue, int Table)> pickPorts, CancellationToken ct)
     {
         var script = FindAzuriteScript()
             ?? throw new FileNotFoundException("Azurite is not installed: run 'npm ci' at the repository root (package.json pins it).");
-        var (blob, queue, table) = preferredPorts is { } p && IsFree(p.Blob) && IsFree(p.Queue) && IsFree(p.Table)
-            ? p
-            : (FreePort(), FreePort(), FreePort());
+        for (var attempt = 1; ; attempt++)
+        {
+            var azurite = Launch(script, location, pickPorts(attempt));
+            // A port found free can be taken before Azurite binds it (an outgoing connection gets its local port from
+            // the same range, and so do emulators started beside this one): Azurite then exits, and other ports are tried.
+            if (await azurite.WaitUntilListeningAsync(lastAttempt: attempt == StartAttempts, ct))
+            {
+                return azurite;
+            }
+        }
+    }
 
+    private static AzuriteProcess Launch(string script, string? location, (int Blob, int Queue, int Table) ports)
+    {
         var start = StartInfoOutsideTheConsoleGroup("node");
         if (File.Exists(ExitWithParentScript))
         {
@@ -54,9 +73,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
             start.ArgumentList.Add(ExitWithParentScript);
         }
         foreach (var arg in (string[])[script, "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
-            "--blobHost", "127.0.0.1", "--blobPort", Port(blob),
-            "--queueHost", "127.0.0.1", "--queuePort", Port(queue),
-            "--tableHost", "127.0.0.1", "--tablePort", Port(table)])
+            "--blobHost", "127.0.0.1", "--blobPort", Port(ports.Blob),
+            "--queueHost", "127.0.0.1", "--queuePort", Port(ports.Queue),
+            "--tableHost", "127.0.0.1", "--tablePort", Port(ports.Table)])
         {
             start.ArgumentList.Add(arg);
         }
@@ -71,12 +90,11 @@ public sealed class AzuriteProcess : IAsyncDisposable
             start.ArgumentList.Add(location);
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node.");
-        var azurite = new AzuriteProcess(process, blob, queue, table);
+        var azurite = new AzuriteProcess(process, ports.Blob, ports.Queue, ports.Table);
         process.OutputDataReceived += (_, e) => azurite.Observe(e.Data);
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await azurite.WaitUntilListeningAsync(ct);
         return azurite;
     }
 
@@ -110,21 +128,30 @@ public sealed class AzuriteProcess : IAsyncDisposable
         return start;
     }
 
-    private async Task WaitUntilListeningAsync(CancellationToken ct)
+    /// <returns>False when Azurite exited without listening (on the last attempt that throws too).</returns>
+    private async Task<bool> WaitUntilListeningAsync(bool lastAttempt, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         foreach (var port in (int[])[BlobPort, QueuePort, TablePort])
         {
             while (!await IsListeningAsync(port, ct))
             {
-                if (_process.HasExited || DateTime.UtcNow > deadline)
+                var exited = _process.HasExited;
+                if (exited || DateTime.UtcNow > deadline)
                 {
                     await DisposeAsync();
-                    throw new InvalidOperationException($"Azurite did not start listening on 127.0.0.1:{port}.");
+                    if (exited && !lastAttempt)
+                    {
+                        return false;
+                    }
+                    throw new InvalidOperationException(exited
+                        ? $"Azurite exited before listening on 127.0.0.1 ports {BlobPort}, {QueuePort} and {TablePort} (tried {StartAttempts} sets of ports: is one taken?)."
+                        : $"Azurite did not start listening on 127.0.0.1:{port} within a minute.");
                 }
                 await Task.Delay(100, ct);
             }
         }
+        return true;
     }
 
     private static async Task<bool> IsListeningAsync(int port, CancellationToken ct)
