@@ -187,7 +187,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
 
-    private static int FreePort()
+    /// <summary>A loopback port free now: the system's pick, released for the caller to bind (someone else may first).</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

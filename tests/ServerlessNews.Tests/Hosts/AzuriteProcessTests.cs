@@ -19,7 +19,9 @@ public sealed class AzuriteProcessTests
         await using var azurite = await AzuriteProcess.StartAsync(location: null, attempt =>
         {
             attempts.Add(attempt);
-            return attempt == 1 ? (taken, FreePort(), FreePort()) : (FreePort(), FreePort(), FreePort());
+            return attempt == 1
+                ? (taken, AzuriteProcess.FreePort(), AzuriteProcess.FreePort())
+                : (AzuriteProcess.FreePort(), AzuriteProcess.FreePort(), AzuriteProcess.FreePort());
         }, TestContext.Current.CancellationToken);
 
         Assert.Equal([1, 2], attempts);
@@ -36,15 +38,8 @@ public sealed class AzuriteProcessTests
         var taken = ((IPEndPoint)squatter.LocalEndpoint).Port;
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => AzuriteProcess.StartAsync(location: null,
-            _ => (taken, FreePort(), FreePort()), TestContext.Current.CancellationToken));
+            _ => (taken, AzuriteProcess.FreePort(), AzuriteProcess.FreePort()), TestContext.Current.CancellationToken));
 
         Assert.Contains($"exited before listening on 127.0.0.1 ports {taken},", error.Message, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
