@@ -20,17 +20,17 @@ if (args is [ScaleBench.UploadOnlyFlag, .. var passArgs])
     return await ScaleBench.UploadOnlyPassAsync(passArgs); // one pass of the scale bench's upload-only baseline, in a process of its own
 }
 var quick = args.Contains("--quick");
-var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+var only = ValueOf("--only");
 if (only is not (null or "render" or "publish" or "intake" or "scale" or "rebuild"))
 {
     Console.Error.WriteLine($"--only takes render, publish, intake, scale or rebuild, not '{only}'.");
     return 2;
 }
-var precompiled = args.SkipWhile(a => a != "--precompiled").Skip(1).FirstOrDefault();
+var precompiled = ValueOf("--precompiled");
 if (args.Contains("--precompiled") && (precompiled is null
-    || !File.Exists(Path.Combine(precompiled, "ServerlessNews.DevServer")) || !File.Exists(Path.Combine(precompiled, ThisProgram.Name))))
+    || !File.Exists(Path.Combine(precompiled, ScaleBench.CommandName)) || !File.Exists(Path.Combine(precompiled, ThisProgram.Name))))
 {
-    Console.Error.WriteLine($"--precompiled takes a publish of this program (with ServerlessNews.DevServer and {ThisProgram.Name} in it), not '{precompiled}'.");
+    Console.Error.WriteLine($"--precompiled takes a publish of this program (with {ScaleBench.CommandName} and {ThisProgram.Name} in it), not '{precompiled}'.");
     return 2;
 }
 bool Runs(string bench) => only is null || only == bench;
@@ -72,6 +72,9 @@ foreach (var result in results)
     Console.WriteLine(result.ToMarkdownRow());
 }
 return 0;
+
+// The argument after a flag such as --only, if any.
+string? ValueOf(string flag) => args.SkipWhile(a => a != flag).Skip(1).FirstOrDefault();
 
 // Each figure as soon as it is measured (stderr), so that a long run shows progress; the table comes at the end.
 void Report(IEnumerable<BenchResult> measured)

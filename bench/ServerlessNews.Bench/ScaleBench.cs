@@ -181,11 +181,14 @@ public static partial class ScaleBench
         }
     }
 
+    /// <summary>The executable the operator commands run as (the DevServer's).</summary>
+    public const string CommandName = "ServerlessNews.DevServer";
+
     /// <summary>Runs <c>ServerlessNews.DevServer rebuild</c> and reads its own timing and the kernel's peak RSS of the process.</summary>
     private static async Task<CommandRun> RebuildCommandAsync(AzuriteProcess azurite, bool dryRun, string? precompiled)
     {
         var directory = precompiled ?? AppContext.BaseDirectory;
-        var start = new ProcessStartInfo(Path.Combine(directory, "ServerlessNews.DevServer"))
+        var start = new ProcessStartInfo(Path.Combine(directory, CommandName))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
