@@ -40,9 +40,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <param name="location">A folder for durable data, or null to keep everything in memory.</param>
     /// <param name="preferredPorts">Ports to use when all three are free (Azurite's defaults), else free ones are picked.</param>
     public static Task<AzuriteProcess> StartAsync(string? location, (int Blob, int Queue, int Table)? preferredPorts = null, CancellationToken ct = default) =>
-        StartAsync(location, attempt => attempt == 1 && preferredPorts is { } p && IsFree(p.Blob) && IsFree(p.Queue) && IsFree(p.Table)
+        StartAsync(location, attempt => attempt == 1 && preferredPorts is { } p && LoopbackPorts.IsFree(p.Blob) && LoopbackPorts.IsFree(p.Queue) && LoopbackPorts.IsFree(p.Table)
             ? p
-            : (FreePort(), FreePort(), FreePort()), ct);
+            : (LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free()), ct);
 
     /// <summary>Tries at most this many sets of ports.</summary>
     internal const int StartAttempts = 3;
@@ -186,28 +186,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
     }
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>A loopback port free now: the system's pick, released for the caller to bind (someone else may first).</summary>
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>
     /// Azurite says "... service successfully closed" once a service has stopped listening and written what it keeps

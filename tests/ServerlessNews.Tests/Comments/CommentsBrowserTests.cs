@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Playwright;
 using ServerlessNews.Comments;
+using ServerlessNews.DevServer;
 using ServerlessNews.Tests.Infrastructure;
 
 namespace ServerlessNews.Tests.Comments;
@@ -18,12 +18,7 @@ public sealed class BrowserFixture : DevServerFixture
     /// <summary>How long a test waits for what the queue triggers do in the background (a loaded CI machine is slow).</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    private readonly Lazy<string> _url = new(() =>
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return "http://127.0.0.1:" + ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
-    });
+    private readonly Lazy<string> _url = new(() => "http://127.0.0.1:" + LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture));
 
     private IPlaywright? _playwright;
 

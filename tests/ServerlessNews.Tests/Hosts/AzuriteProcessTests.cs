@@ -20,8 +20,8 @@ public sealed class AzuriteProcessTests
         {
             attempts.Add(attempt);
             return attempt == 1
-                ? (taken, AzuriteProcess.FreePort(), AzuriteProcess.FreePort())
-                : (AzuriteProcess.FreePort(), AzuriteProcess.FreePort(), AzuriteProcess.FreePort());
+                ? (taken, LoopbackPorts.Free(), LoopbackPorts.Free())
+                : (LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free());
         }, TestContext.Current.CancellationToken);
 
         Assert.Equal([1, 2], attempts);
@@ -38,7 +38,7 @@ public sealed class AzuriteProcessTests
         var taken = ((IPEndPoint)squatter.LocalEndpoint).Port;
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => AzuriteProcess.StartAsync(location: null,
-            _ => (taken, AzuriteProcess.FreePort(), AzuriteProcess.FreePort()), TestContext.Current.CancellationToken));
+            _ => (taken, LoopbackPorts.Free(), LoopbackPorts.Free()), TestContext.Current.CancellationToken));
 
         Assert.Contains($"exited before listening on 127.0.0.1 ports {taken},", error.Message, StringComparison.Ordinal);
     }

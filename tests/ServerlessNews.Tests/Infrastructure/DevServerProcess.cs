@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using ServerlessNews.DevServer;
 
 namespace ServerlessNews.Tests.Infrastructure;
@@ -43,7 +41,7 @@ public sealed class DevServerProcess : IDisposable
     /// <param name="newProcessGroup">Lead a process group of its own (through setsid), as a command run in a terminal does.</param>
     public static async Task<DevServerProcess> StartAsync(IDictionary<string, string> environment, string? workingDirectory, bool newProcessGroup, params string[] args)
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo(newProcessGroup ? "setsid" : "dotnet")
         {
             RedirectStandardOutput = true,
@@ -120,12 +118,5 @@ public sealed class DevServerProcess : IDisposable
             _process.Kill(entireProcessTree: true);
         }
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
