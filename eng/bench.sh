@@ -4,12 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+source eng/install.sh
 
 npm ci --no-audit --no-fund --loglevel=error >&2
-if ! command -v hugo >/dev/null 2>&1; then
-  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo >/dev/null
-fi
+apt_install hugo hugo
 # The builds' output goes to stderr: stdout is the results table.
 dotnet build -c Release --nologo -v q bench/ServerlessNews.Bench >&2
 if [ "${1:-}" = --micro ]; then

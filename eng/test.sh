@@ -4,12 +4,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+source eng/install.sh
 
 npm ci --no-audit --no-fund --loglevel=error || exit 1
-if ! command -v chromium >/dev/null 2>&1; then
-  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || exit 1
-fi
+apt_install chromium chromium || exit 1
 command -v java >/dev/null 2>&1 || { echo "Java 17+ is needed for the Nu Html Checker" >&2; exit 1; }
 
 log=$(mktemp)
