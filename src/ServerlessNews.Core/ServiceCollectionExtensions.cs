@@ -2,6 +2,7 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessNews.Comments;
+using ServerlessNews.Images;
 using ServerlessNews.Index;
 using ServerlessNews.Operations;
 using ServerlessNews.Publishing;
@@ -44,6 +45,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PoisonReplay>();
         services.AddSingleton<SiteRebuild>();
         services.AddSitePages();
+        services.AddImages();
         services.AddComments();
         return services;
     }

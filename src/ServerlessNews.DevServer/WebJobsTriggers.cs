@@ -25,4 +25,9 @@ public sealed class WebJobsTriggers(IServiceProvider services)
     [FunctionName(nameof(InboxDrop))]
     public Task InboxDrop([BlobTrigger(StorageNames.InboxBlobPath)] byte[] content, string name, CancellationToken ct) =>
         services.GetRequiredService<InboxDrop>().Run(content, name, ct);
+
+    /// <summary>Polls the container, as for the inbox.</summary>
+    [FunctionName(nameof(MakeImageRenditions))]
+    public Task MakeImageRenditions([BlobTrigger(StorageNames.ImagesBlobPath)] Stream content, string name, CancellationToken ct) =>
+        services.GetRequiredService<MakeImageRenditions>().Run(content, name, ct);
 }
