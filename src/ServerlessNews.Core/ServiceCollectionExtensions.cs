@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ServerlessNews.Comments;
 using ServerlessNews.Images;
 using ServerlessNews.Index;
@@ -20,6 +21,8 @@ public static class ServiceCollectionExtensions
     {
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BrandOptions>().BindConfiguration(BrandOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BrandOptions>, BrandOptionsValidator>();
         services.AddProblemDetails();
         services.AddAzureClients(clients =>
         {
@@ -38,6 +41,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<BodyRenderer>();
         services.AddSingleton<TemplateStore>();
         services.AddSingleton<PageRenderer>();
+        services.AddSingleton<BrandAssets>();
+        services.AddHostedService<BrandAssets.AtStart>();
         services.AddSingleton<Publisher>();
         services.AddSingleton<InboxHandler>();
         services.AddSingleton<ArticleWebhookHandler>();
