@@ -51,6 +51,7 @@ public static partial class DevServerApp
                 webJobs.AddAzureStorageBlobs();
             });
             builder.Services.AddSingleton<ITypeLocator>(new TriggerTypeLocator(typeof(WebJobsTriggers)));
+            builder.Services.TolerateSharedBlobListenerStop();
         }
 
         configure?.Invoke(builder);
