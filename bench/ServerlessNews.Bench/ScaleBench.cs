@@ -403,11 +403,11 @@ public sealed class SiteSeeder(IServiceProvider services)
             await listings.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)), ct));
         foreach (var (key, month) in rows.Select(r => (r.PartitionKey, Months.Of(r.PublishedAt))).Distinct())
         {
-            await listings.UpsertEntityAsync(new TableEntity(ListingIndex.MonthsPartition(key), month), TableUpdateMode.Merge);
+            await listings.UpsertEntityAsync(new TableEntity(ListingMonths.Partition(key), month), TableUpdateMode.Merge);
         }
         foreach (var section in entities.Select(e => e.Section).Distinct())
         {
-            await listings.UpsertEntityAsync(new TableEntity(ListingIndex.SectionsPartition, ListingRef.Section(section).Slug) { ["Name"] = section }, TableUpdateMode.Replace);
+            await listings.UpsertEntityAsync(new TableEntity(SectionIndex.Partition, ListingRef.Section(section).Slug) { ["Name"] = section }, TableUpdateMode.Replace);
         }
         // Each listing's head (its newest rows, which pages and related articles read in one point read) and the
         // sections head, as publishing leaves them: publishing's own listing sync of the newest article in each

@@ -10,6 +10,4 @@ namespace ServerlessNews;
 [JsonSerializable(typeof(PublishMessage))]
 [JsonSerializable(typeof(ArticleDocument))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
-[JsonSerializable(typeof(List<ServerlessNews.Index.HeadRow>))]
-[JsonSerializable(typeof(List<ServerlessNews.Index.SectionName>))]
 public sealed partial class CoreJsonContext : JsonSerializerContext;

@@ -32,7 +32,6 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<StorageBootstrap>();
         services.AddSingleton<StandardWebhookVerifier>();
-        services.AddSingleton<ArticleIndex>();
         services.AddSingleton<ArticleIngest>();
         services.AddSingleton<BodyRenderer>();
         services.AddSingleton<TemplateStore>();
@@ -43,6 +42,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ArticleStatusHandler>();
         services.AddSingleton<PoisonReplay>();
         services.AddSingleton<SiteRebuild>();
+        services.AddIndex();
         services.AddSitePages();
         services.AddComments();
         return services;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using ServerlessNews.Articles;
@@ -35,8 +34,8 @@ public sealed class ArticleStatusHandler(ArticleIndex index, IOptions<SiteOption
             Path: article?.Path is { Length: > 0 } p ? p : null,
             Headline: article?.Headline,
             Section: article?.Section,
-            Authors: article is null ? [] : JsonSerializer.Deserialize(article.Authors, CoreJsonContext.Default.IReadOnlyListString) ?? [],
-            Tags: article is null ? [] : JsonSerializer.Deserialize(article.Tags, CoreJsonContext.Default.IReadOnlyListString) ?? [],
+            Authors: article?.AuthorNames() ?? [],
+            Tags: article?.TagNames() ?? [],
             PublishedAt: article?.PublishedAt,
             UpdatedAt: article?.UpdatedAt,
             Revisions: revisions.Select(r => new RevisionStatus(r.Revision, r.State, r.Reason, r.Source, r.ReceivedAt)).ToArray()));

@@ -20,7 +20,7 @@ public sealed partial class Publisher(
     BlobServiceClient blobs,
     QueueServiceClient queues,
     ArticleIndex index,
-    ListingIndex listings,
+    RelatedArticleRecords relatedRecords,
     PageRenderer renderer,
     TimeProvider time,
     IOptions<WebhookOptions> webhookOptions,
@@ -293,7 +293,7 @@ public sealed partial class Publisher(
         var related = scope.RelatedShownOn(document.PageBlobName);
         if (scope.IsBatch && related is { Count: > 0 } && !Shows(lastSeen, related))
         {
-            await listings.RecordRelatedAsync(document.Article.Id, related, ct);
+            await relatedRecords.RecordAsync(document.Article.Id, related, ct);
         }
         // The page carries the related articles it shows (article ids have no commas), so that a rebuild, which
         // lists every page with its metadata, knows which related-article records exist without reading them.

@@ -1,6 +1,5 @@
 using System.ServiceModel.Syndication;
 using System.Text;
-using System.Text.Json;
 using System.Xml;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
@@ -11,7 +10,7 @@ using ServerlessNews.Storage;
 namespace ServerlessNews.Site;
 
 /// <summary>RSS 2.0 and Atom 1.0 feeds of the whole site and of each section, newest items first.</summary>
-public sealed class FeedWriter(BlobServiceClient blobs, ListingIndex listings, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
+public sealed class FeedWriter(BlobServiceClient blobs, ListingIndex listings, SectionIndex sections, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
 {
     public const string RssType = "application/rss+xml";
     public const string AtomType = "application/atom+xml";
@@ -33,7 +32,7 @@ public sealed class FeedWriter(BlobServiceClient blobs, ListingIndex listings, I
         var rows = await listings.TopAsync(listing.Key, refresh.Value.FeedItems, ct);
         var sectionName = listing.Kind == ListingRef.All ? null
             : rows.FirstOrDefault()?.ListingName
-              ?? (await listings.SectionsAsync(ct)).FirstOrDefault(s => s.Slug == listing.Slug).Name
+              ?? (await sections.ListAsync(ct)).Find(s => s.Slug == listing.Slug)?.Name
               ?? listing.Slug;
         var feed = Build(listing, sectionName, rows);
         await UploadAsync(RssPath(listing), feed.GetRss20Formatter(), RssType, ct);
@@ -71,12 +70,12 @@ public sealed class FeedWriter(BlobServiceClient blobs, ListingIndex listings, I
             LastUpdatedTime = row.ModifiedAt,
         };
         item.Links.Add(SyndicationLink.CreateAlternateLink(url, "text/html"));
-        foreach (var author in JsonSerializer.Deserialize(row.Authors, CoreJsonContext.Default.IReadOnlyListString) ?? [])
+        foreach (var author in row.AuthorNames())
         {
             item.Authors.Add(new SyndicationPerson { Name = author });
         }
         item.Categories.Add(new SyndicationCategory(row.Section));
-        foreach (var tag in JsonSerializer.Deserialize(row.Tags, CoreJsonContext.Default.IReadOnlyListString) ?? [])
+        foreach (var tag in row.TagNames())
         {
             item.Categories.Add(new SyndicationCategory(tag));
         }

@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -87,8 +86,8 @@ public sealed class ListArticlesHandler(ListingIndex listings, IOptions<SiteOpti
         site.Value.AbsoluteUrl(row.Path),
         row.Path,
         row.Section,
-        JsonSerializer.Deserialize(row.Authors, CoreJsonContext.Default.IReadOnlyListString) ?? [],
-        JsonSerializer.Deserialize(row.Tags, CoreJsonContext.Default.IReadOnlyListString) ?? [],
+        row.AuthorNames(),
+        row.TagNames(),
         row.PublishedAt,
         row.UpdatedAt);
 

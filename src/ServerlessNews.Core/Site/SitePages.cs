@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
@@ -13,7 +12,7 @@ namespace ServerlessNews.Site;
 /// replaces a killed article. Each reads a few rows of the listings table, never a blob or a whole table.
 /// </summary>
 public sealed class SitePages(
-    BlobServiceClient blobs, ListingIndex listings, SiteNavigation navigation, PageRenderer renderer, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
+    BlobServiceClient blobs, ListingIndex listings, ListingMonths listingMonths, SectionIndex sections, SiteNavigation navigation, PageRenderer renderer, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
 {
     public const string NotFoundBlob = "404.html";
     public const string HtmlType = "text/html; charset=utf-8";
@@ -29,7 +28,7 @@ public sealed class SitePages(
     public async Task WriteFrontAsync(ListingRef listing, CancellationToken ct)
     {
         var rowsTask = listings.NewestAsync(listing.Key, Refresh.FrontPageSize, ct);
-        var monthsTask = listings.MonthsAsync(listing.Key, ct);
+        var monthsTask = listingMonths.ListAsync(listing.Key, ct);
         var rows = await rowsTask;
         var months = await monthsTask;
         var name = await NameOfAsync(listing, rows, ct);
@@ -61,7 +60,7 @@ public sealed class SitePages(
             return;
         }
         var rowsTask = listings.RangeAsync(listing.Key, start, start.AddMonths(1), ct);
-        var monthsTask = listings.MonthsAsync(listing.Key, ct);
+        var monthsTask = listingMonths.ListAsync(listing.Key, ct);
         var rows = await rowsTask;
         var months = (await monthsTask).Select(m => m.RowKey).ToList();
         var name = await NameOfAsync(listing, rows, ct);
@@ -149,8 +148,7 @@ public sealed class SitePages(
         }
         if (listing.Kind == ListingRef.SectionKind)
         {
-            var known = (await listings.SectionsAsync(ct)).FirstOrDefault(s => s.Slug == listing.Slug);
-            if (known.Name is not null)
+            if ((await sections.ListAsync(ct)).Find(s => s.Slug == listing.Slug) is { } known)
             {
                 return known.Name;
             }
@@ -164,7 +162,7 @@ public sealed class SitePages(
         row.Summary,
         row.Path,
         new LinkView(row.Section, SitePaths.Section(row.Section)),
-        JoinNames(JsonSerializer.Deserialize(row.Authors, CoreJsonContext.Default.IReadOnlyListString) ?? []),
+        JoinNames(row.AuthorNames()),
         PageRenderer.Iso(row.PublishedAt),
         PageRenderer.Display(row.PublishedAt),
         row.UpdatedAt is { } u ? PageRenderer.Iso(u) : null,

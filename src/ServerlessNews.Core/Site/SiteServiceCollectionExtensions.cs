@@ -1,6 +1,5 @@
 using Fluid;
 using Microsoft.Extensions.DependencyInjection;
-using ServerlessNews.Index;
 using ServerlessNews.Publishing;
 using ServerlessNews.Rendering;
 
@@ -16,8 +15,7 @@ public static class SiteServiceCollectionExtensions
         members.Register<ListingItemView>();
         members.Register<ListingPageView>();
 
-        services.AddSingleton<ListingIndex>();
-        services.AddSingleton<PageHeads>();
+        services.AddSingleton<PageListingHeads>();
         services.AddSingleton<SiteNavigation>();
         services.AddSingleton<SitePages>();
         services.AddSingleton<FeedWriter>();

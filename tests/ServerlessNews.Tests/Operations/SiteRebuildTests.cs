@@ -171,7 +171,7 @@ public sealed class SiteRebuildTests(StorageFixture storage) : IClassFixture<Sto
         Assert.True(metadata.Remove(ServerlessNews.Publishing.Publisher.RelatedMetadataKey));
         await page.SetMetadataAsync(metadata);
         var related = storage.Table(StorageNames.ListingsTable);
-        await foreach (var row in related.QueryAsync<TableEntity>(r => r.PartitionKey == ListingIndex.RelatedByPartition))
+        await foreach (var row in related.QueryAsync<TableEntity>(r => r.PartitionKey == RelatedArticleRecords.Partition))
         {
             if (row.RowKey.EndsWith("|" + ids[1], StringComparison.Ordinal))
             {
@@ -193,7 +193,7 @@ public sealed class SiteRebuildTests(StorageFixture storage) : IClassFixture<Sto
     private async Task<List<string>> RelatedRecordsAsync(string[] pageIds)
     {
         var rows = new List<string>();
-        await foreach (var row in storage.Table(StorageNames.ListingsTable).QueryAsync<TableEntity>(r => r.PartitionKey == ServerlessNews.Index.ListingIndex.RelatedByPartition))
+        await foreach (var row in storage.Table(StorageNames.ListingsTable).QueryAsync<TableEntity>(r => r.PartitionKey == ServerlessNews.Index.RelatedArticleRecords.Partition))
         {
             if (pageIds.Contains(row.RowKey[(row.RowKey.IndexOf('|', StringComparison.Ordinal) + 1)..]))
             {

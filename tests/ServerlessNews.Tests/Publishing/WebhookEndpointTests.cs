@@ -73,7 +73,7 @@ public sealed class WebhookEndpointTests(DevServerFixture server) : IClassFixtur
         Assert.Contains($"href=\"{earlierPath}\"", await server.PageAsync(path), StringComparison.Ordinal);
         Assert.Equal("completion-later", (await server.Get<Publisher>().LoadDocumentAsync("completion-later", CancellationToken.None))?.Article.Id);
         Assert.Equal("completion-later", await server.Get<ArticleIndex>().FindByPathAsync(path, CancellationToken.None));
-        Assert.Contains("completion-later", await server.Get<ListingIndex>().RelatedByAsync("completion-earlier", CancellationToken.None));
+        Assert.Contains("completion-later", await server.Get<RelatedArticleRecords>().PagesShowingAsync("completion-earlier", CancellationToken.None));
         Assert.Contains("completion-earlier", (await server.PagePropertiesAsync(path)).Metadata[Publisher.RelatedMetadataKey].Split(','));
     }
 
@@ -88,7 +88,7 @@ public sealed class WebhookEndpointTests(DevServerFixture server) : IClassFixtur
         await server.SubmitAsync(InSection("provisional-a", "Provisional"));
         await server.DrainAsync();
         // The DevServer reads the section list, as its publishes do; then another host publishes into a new section.
-        Assert.NotNull(await server.App.Services.GetRequiredService<ListingIndex>().ReadHeadAsync(ListingIndex.SectionsHeadKey, CancellationToken.None));
+        Assert.NotNull(await server.App.Services.GetRequiredService<ListingHeads>().ReadAsync(ListingHeads.SectionsKey, CancellationToken.None));
         await server.SubmitAsync(InSection("provisional-b", "Provisional Elsewhere"));
         await server.DrainAsync();
 

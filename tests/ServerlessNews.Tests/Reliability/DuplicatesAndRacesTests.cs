@@ -121,7 +121,9 @@ public sealed class DuplicatesAndRacesTests(DevServerFixture server) : IClassFix
     {
         var options = new TableClientOptions();
         options.AddPolicy(new Jitter(), HttpPipelinePosition.PerRetry);
-        return new ListingIndex(new TableServiceClient(server.ConnectionString, options), TimeProvider.System, NullLogger<ListingIndex>.Instance);
+        var tables = new TableServiceClient(server.ConnectionString, options);
+        var heads = new ListingHeads(tables, TimeProvider.System);
+        return new ListingIndex(tables, heads, new ListingMonths(tables), new SectionIndex(tables, heads), NullLogger<ListingIndex>.Instance);
     }
 
     [Fact]
@@ -164,7 +166,7 @@ public sealed class DuplicatesAndRacesTests(DevServerFixture server) : IClassFix
                     wrong.Add($"{id} ({how}) {key}: stale row of revision {row.Value!.Revision}");
                 }
                 // The listing's head (what article pages read for related articles) agrees with its rows.
-                var head = (await server.Get<ListingIndex>().NewestAsync(key, ListingIndex.HeadSize, CancellationToken.None)).Where(r => r.ArticleId == id).ToList();
+                var head = (await server.Get<ListingIndex>().NewestAsync(key, ListingHeads.Size, CancellationToken.None)).Where(r => r.ArticleId == id).ToList();
                 if (wanted.Contains(key) ? head is not [{ } entry] || entry.Headline != newest.Headline : head.Count > 0)
                 {
                     wrong.Add($"{id} ({how}) head of {key}: {string.Join(", ", head.Select(r => r.Headline))}");

@@ -1,0 +1,63 @@
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Logging;
+using ServerlessNews.Index;
+using ServerlessNews.Publishing;
+using ServerlessNews.Storage;
+
+namespace ServerlessNews.Site;
+
+/// <summary>
+/// Keeps the listings and the derived pages in line with each article's stored state: syncs its listing
+/// rows, then schedules exactly the outputs whose content changed (the listings and months it entered or
+/// left, their feeds, its sitemap month, the news sitemap) and, after a kill, the pages that showed it as related.
+/// </summary>
+public sealed partial class SiteLifecycle(
+    ListingIndex listings, RelatedArticleRecords related, SiteRefreshScheduler scheduler, SitePages pages, BlobServiceClient blobs, ILogger<SiteLifecycle> logger)
+    : IArticleStateObserver
+{
+    public async Task ArticleChangedAsync(ArticleEntity article, CancellationToken ct)
+    {
+        var touched = await listings.SyncAsync(article, ct);
+        var outputs = OutputsFor(touched);
+        if (article.State == ArticleStates.Killed)
+        {
+            if (article.Path.Length > 0)
+            {
+                await WriteRemovedNoticeAsync(article, ct);
+            }
+            outputs.AddRange((await related.PagesShowingAsync(article.PartitionKey, ct)).Select(SiteOutputs.Article));
+        }
+        await scheduler.ScheduleAsync(outputs, ct);
+        LogScheduled(article.PartitionKey, article.Revision, outputs.Count);
+    }
+
+    public static List<string> OutputsFor(IEnumerable<ListingTouch> touched)
+    {
+        var outputs = new List<string>();
+        foreach (var t in touched)
+        {
+            outputs.Add(SiteOutputs.Front(t.ListingKey));
+            outputs.Add(SiteOutputs.Month(t.ListingKey, t.Month));
+            if (ListingRef.Parse(t.ListingKey) is { HasFeed: true })
+            {
+                outputs.Add(SiteOutputs.Feed(t.ListingKey));
+            }
+            if (t.ListingKey == ListingRef.All)
+            {
+                outputs.Add(SiteOutputs.Sitemap(t.Month));
+                outputs.Add(SiteOutputs.NewsSitemap);
+            }
+        }
+        return outputs.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private async Task WriteRemovedNoticeAsync(ArticleEntity article, CancellationToken ct)
+    {
+        var html = await pages.RenderRemovedAsync(ct);
+        var blob = blobs.GetBlobContainerClient(StorageNames.WebContainer).GetBlobClient(Articles.ArticleDocument.PageBlobNameFor(article.Path));
+        await RevisionGuard.UploadUnlessNewerAsync(blob, BinaryData.FromString(html), SitePages.HtmlType, article.Revision, ct, Publisher.PageCacheControl);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Article {ArticleId} revision {Revision}: scheduled {Outputs} site outputs")]
+    private partial void LogScheduled(string articleId, long revision, int outputs);
+}
