@@ -25,30 +25,34 @@ public sealed partial class SiteLifecycle(
             {
                 await WriteRemovedNoticeAsync(article, ct);
             }
-            outputs.AddRange((await related.PagesShowingAsync(article.PartitionKey, ct)).Select(SiteOutputs.Article));
+            outputs.AddRange((await related.PagesShowingAsync(article.PartitionKey, ct)).Select(id => new SiteOutput.ArticlePage(id)));
         }
         await scheduler.ScheduleAsync(outputs, ct);
         LogScheduled(article.PartitionKey, article.Revision, outputs.Count);
     }
 
-    public static List<string> OutputsFor(IEnumerable<ListingTouch> touched)
+    public static List<SiteOutput> OutputsFor(IEnumerable<ListingTouch> touched)
     {
-        var outputs = new List<string>();
+        var outputs = new List<SiteOutput>();
         foreach (var t in touched)
         {
-            outputs.Add(SiteOutputs.Front(t.ListingKey));
-            outputs.Add(SiteOutputs.Month(t.ListingKey, t.Month));
-            if (ListingRef.Parse(t.ListingKey) is { HasFeed: true })
+            if (ListingRef.Parse(t.ListingKey) is not { } listing)
             {
-                outputs.Add(SiteOutputs.Feed(t.ListingKey));
+                continue; // every key a sync returns is a listing's
             }
-            if (t.ListingKey == ListingRef.All)
+            outputs.Add(new SiteOutput.Front(listing));
+            outputs.Add(new SiteOutput.Month(listing, t.Month));
+            if (listing.HasFeed)
             {
-                outputs.Add(SiteOutputs.Sitemap(t.Month));
-                outputs.Add(SiteOutputs.NewsSitemap);
+                outputs.Add(new SiteOutput.Feed(listing));
+            }
+            if (listing.Kind == ListingRef.All)
+            {
+                outputs.Add(new SiteOutput.Sitemap(t.Month));
+                outputs.Add(new SiteOutput.NewsSitemap());
             }
         }
-        return outputs.Distinct(StringComparer.Ordinal).ToList();
+        return outputs.DistinctBy(o => o.Key, StringComparer.Ordinal).ToList();
     }
 
     private async Task WriteRemovedNoticeAsync(ArticleEntity article, CancellationToken ct)

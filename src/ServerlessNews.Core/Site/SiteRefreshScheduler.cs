@@ -13,8 +13,8 @@ public sealed class SiteRefreshScheduler(QueueServiceClient queues, RefreshMarke
 {
     private readonly QueueClient _refresh = queues.GetQueueClient(StorageNames.RefreshQueue);
 
-    public async Task ScheduleAsync(IEnumerable<string> outputKeys, CancellationToken ct) =>
-        await Task.WhenAll(outputKeys.Distinct(StringComparer.Ordinal).Select(async key =>
+    public async Task ScheduleAsync(IEnumerable<SiteOutput> outputs, CancellationToken ct) =>
+        await Task.WhenAll(outputs.Select(o => o.Key).Distinct(StringComparer.Ordinal).Select(async key =>
         {
             if (await markers.TryMarkAsync(key, options.Value.StaleMarkerAfter, ct))
             {

@@ -17,51 +17,49 @@ public sealed partial class SiteRefresher(
     private readonly ConcurrentDictionary<string, int> _renders = new(StringComparer.Ordinal);
 
     /// <summary>How many times this instance rendered an output: what the coalescing is measured by.</summary>
-    public int RenderCount(string outputKey) => _renders.GetValueOrDefault(outputKey);
+    public int RenderCount(SiteOutput output) => _renders.GetValueOrDefault(output.Key);
 
     public async Task HandleAsync(string outputKey, CancellationToken ct)
     {
         await markers.ClearAsync(outputKey, ct);
-        if (!await RenderAsync(outputKey, ct))
+        if (!SiteOutput.TryParse(outputKey, out var output))
         {
             LogUnknownOutput(outputKey);
             return; // a message that names no output can never succeed: drop it
         }
+        await RenderAsync(output, ct);
         _renders.AddOrUpdate(outputKey, 1, (_, n) => n + 1);
         LogRendered(outputKey);
     }
 
-    private async Task<bool> RenderAsync(string key, CancellationToken ct)
+    private async Task RenderAsync(SiteOutput output, CancellationToken ct)
     {
-        var bar = key.IndexOf('|', StringComparison.Ordinal);
-        var kind = bar < 0 ? key : key[..bar];
-        var rest = bar < 0 ? "" : key[(bar + 1)..];
-        switch (kind)
+        switch (output)
         {
-            case "front" when ListingRef.Parse(rest) is { } listing:
-                await pages.WriteFrontAsync(listing, ct);
-                if (listing.Kind == ListingRef.All)
+            case SiteOutput.Front front:
+                await pages.WriteFrontAsync(front.Listing, ct);
+                if (front.Listing.Kind == ListingRef.All)
                 {
                     await sitemaps.WriteRobotsAsync(ct);
                 }
-                return true;
-            case "month" when rest.Length > 8 && rest[7] == '|' && Months.TryParse(rest[..7], out _) && ListingRef.Parse(rest[8..]) is { } listing:
-                await pages.WriteMonthAsync(listing, rest[..7], ct);
-                return true;
-            case "feed" when ListingRef.Parse(rest) is { HasFeed: true } listing:
-                await feeds.WriteAsync(listing, ct);
-                return true;
-            case "sitemap" when Months.TryParse(rest, out _):
-                await sitemaps.WriteMonthAsync(rest, ct);
-                return true;
-            case SiteOutputs.NewsSitemap when rest.Length == 0:
+                break;
+            case SiteOutput.Month month:
+                await pages.WriteMonthAsync(month.Listing, month.YearMonth, ct);
+                break;
+            case SiteOutput.Feed feed:
+                await feeds.WriteAsync(feed.Listing, ct);
+                break;
+            case SiteOutput.Sitemap sitemap:
+                await sitemaps.WriteMonthAsync(sitemap.YearMonth, ct);
+                break;
+            case SiteOutput.NewsSitemap:
                 await sitemaps.WriteNewsAsync(ct);
-                return true;
-            case "article" when Articles.SubmissionParser.IsValidArticleId(rest):
-                await publisher.RerenderAsync(rest, ct);
-                return true;
+                break;
+            case SiteOutput.ArticlePage page:
+                await publisher.RerenderAsync(page.ArticleId, ct);
+                break;
             default:
-                return false;
+                throw new InvalidOperationException($"No renderer for {output}.");
         }
     }
 
