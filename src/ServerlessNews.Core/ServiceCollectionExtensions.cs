@@ -32,19 +32,13 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<StorageBootstrap>();
         services.AddSingleton<StandardWebhookVerifier>();
-        services.AddSingleton<ArticleIngest>();
-        services.AddSingleton<BodyRenderer>();
-        services.AddSingleton<TemplateStore>();
-        services.AddSingleton<PageRenderer>();
-        services.AddSingleton<Publisher>();
-        services.AddSingleton<InboxHandler>();
-        services.AddSingleton<ArticleWebhookHandler>();
-        services.AddSingleton<ArticleStatusHandler>();
-        services.AddSingleton<PoisonReplay>();
-        services.AddSingleton<SiteRebuild>();
         services.AddIndex();
+        services.AddRendering();
+        services.AddPublishing();
         services.AddSitePages();
         services.AddComments();
+        services.AddSingleton<PoisonReplay>();
+        services.AddSingleton<SiteRebuild>();
         return services;
     }
 }

@@ -5,12 +5,12 @@ using ServerlessNews.Storage;
 namespace ServerlessNews.Functions;
 
 /// <summary>Renders an accepted submission into $web and the index. Exceptions escape so the host retries, then poison-queues.</summary>
-public sealed class PublishArticle(Publisher publisher)
+public sealed class PublishArticle(PublishingPipeline publishing)
 {
     [Function(nameof(PublishArticle))]
     public Task Run(
         [QueueTrigger(StorageNames.PublishQueue)] string message,
         long dequeueCount,
         CancellationToken cancellationToken) =>
-        publisher.HandleAsync(message, dequeueCount, cancellationToken);
+        publishing.HandleAsync(message, dequeueCount, cancellationToken);
 }

@@ -27,6 +27,12 @@ public sealed record ListingRef(string Kind, string Slug, string Name)
     /// <summary>Only the site and its sections have feeds.</summary>
     public bool HasFeed => Kind is All or SectionKind;
 
+    /// <summary>The listing's RSS 2.0 feed, beside its front page.</summary>
+    public string RssPath => BasePath + "feed.xml";
+
+    /// <summary>The listing's Atom feed, beside its front page.</summary>
+    public string AtomPath => BasePath + "atom.xml";
+
     public static ListingRef Section(string name) => new(SectionKind, Articles.Slug.ForSection(name), name);
     public static ListingRef Tag(string name) => new(TagKind, Articles.Slug.From(name), name);
     public static ListingRef Author(string name) => new(AuthorKind, Articles.Slug.From(name), name);

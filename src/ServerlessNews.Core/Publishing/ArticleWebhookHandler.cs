@@ -8,7 +8,7 @@ namespace ServerlessNews.Publishing;
 
 /// <summary><c>POST /api/articles</c>: the CMS webhook, signed with Standard Webhooks.</summary>
 public sealed class ArticleWebhookHandler(
-    StandardWebhookVerifier verifier, ArticleIngest ingest, Publisher publisher, IOptions<WebhookOptions> options)
+    StandardWebhookVerifier verifier, PublishingPipeline publishing, IOptions<WebhookOptions> options)
 {
     public Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct) => Problems.GuardAsync(async () =>
     {
@@ -43,9 +43,7 @@ public sealed class ArticleWebhookHandler(
         var submission = parsed.Submission!;
         var statusUrl = $"/api/articles/{submission.Id}";
         var deliveryId = "webhook:" + id;
-        var accepted = await ingest.AcceptAsync(submission, body, ".json", deliveryId, "webhook " + id, ct,
-            (message, acceptance) => publisher.TryPublishNowAsync(message, submission, acceptance, ct));
-        if (accepted.Outcome == IngestOutcome.Duplicate)
+        if (!await publishing.AcceptAndPublishAsync(publishing.NewDelivery(submission, body, ".json", deliveryId, "webhook " + id), ct))
         {
             return TypedResults.Ok(new AcceptedArticle(submission.Id, submission.Revision, "duplicate", statusUrl));
         }

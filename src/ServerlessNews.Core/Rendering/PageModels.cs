@@ -31,7 +31,11 @@ public sealed record ArticleView(
     string CanonicalUrl);
 
 /// <summary>A feed advertised with <c>&lt;link rel="alternate"&gt;</c>.</summary>
-public sealed record FeedLinkView(string Type, string Title, string Url);
+public sealed record FeedLinkView(string Type, string Title, string Url)
+{
+    public const string RssType = "application/rss+xml";
+    public const string AtomType = "application/atom+xml";
+}
 
 public sealed record PageView(
     string Title,

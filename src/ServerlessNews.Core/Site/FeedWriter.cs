@@ -12,16 +12,9 @@ namespace ServerlessNews.Site;
 /// <summary>RSS 2.0 and Atom 1.0 feeds of the whole site and of each section, newest items first.</summary>
 public sealed class FeedWriter(BlobServiceClient blobs, ListingIndex listings, SectionIndex sections, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
 {
-    public const string RssType = "application/rss+xml";
-    public const string AtomType = "application/atom+xml";
-
     private readonly BlobContainerClient _web = blobs.GetBlobContainerClient(StorageNames.WebContainer);
 
     private SiteOptions Site => site.Value;
-
-    public static string RssPath(ListingRef listing) => listing.BasePath + "feed.xml";
-
-    public static string AtomPath(ListingRef listing) => listing.BasePath + "atom.xml";
 
     public async Task WriteAsync(ListingRef listing, CancellationToken ct)
     {
@@ -35,8 +28,8 @@ public sealed class FeedWriter(BlobServiceClient blobs, ListingIndex listings, S
               ?? (await sections.ListAsync(ct)).Find(s => s.Slug == listing.Slug)?.Name
               ?? listing.Slug;
         var feed = Build(listing, sectionName, rows);
-        await UploadAsync(RssPath(listing), feed.GetRss20Formatter(), RssType, ct);
-        await UploadAsync(AtomPath(listing), feed.GetAtom10Formatter(), AtomType, ct);
+        await UploadAsync(listing.RssPath, feed.GetRss20Formatter(), FeedLinkView.RssType, ct);
+        await UploadAsync(listing.AtomPath, feed.GetAtom10Formatter(), FeedLinkView.AtomType, ct);
     }
 
     private SyndicationFeed Build(ListingRef listing, string? sectionName, List<ListingEntity> rows)
@@ -51,7 +44,7 @@ public sealed class FeedWriter(BlobServiceClient blobs, ListingIndex listings, S
             Generator = Site.Name,
             Items = rows.Select(ToItem).ToList(),
         };
-        feed.Links.Add(new SyndicationLink(new Uri(Site.AbsoluteUrl(AtomPath(listing))), "self", title, AtomType, 0));
+        feed.Links.Add(new SyndicationLink(new Uri(Site.AbsoluteUrl(listing.AtomPath)), "self", title, FeedLinkView.AtomType, 0));
         // Atom requires an author for every entry; the site stands in where an item names none.
         feed.Authors.Add(new SyndicationPerson { Name = Site.Name });
         return feed;

@@ -1,8 +1,6 @@
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 using ServerlessNews.Index;
 using ServerlessNews.Publishing;
-using ServerlessNews.Storage;
 
 namespace ServerlessNews.Site;
 
@@ -12,7 +10,7 @@ namespace ServerlessNews.Site;
 /// left, their feeds, its sitemap month, the news sitemap) and, after a kill, the pages that showed it as related.
 /// </summary>
 public sealed partial class SiteLifecycle(
-    ListingIndex listings, RelatedArticleRecords related, SiteRefreshScheduler scheduler, SitePages pages, BlobServiceClient blobs, ILogger<SiteLifecycle> logger)
+    ListingIndex listings, RelatedArticleRecords related, SiteRefreshScheduler scheduler, ILogger<SiteLifecycle> logger)
     : IArticleStateObserver
 {
     public async Task ArticleChangedAsync(ArticleEntity article, CancellationToken ct)
@@ -21,10 +19,6 @@ public sealed partial class SiteLifecycle(
         var outputs = OutputsFor(touched);
         if (article.State == ArticleStates.Killed)
         {
-            if (article.Path.Length > 0)
-            {
-                await WriteRemovedNoticeAsync(article, ct);
-            }
             outputs.AddRange((await related.PagesShowingAsync(article.PartitionKey, ct)).Select(id => new SiteOutput.ArticlePage(id)));
         }
         await scheduler.ScheduleAsync(outputs, ct);
@@ -53,13 +47,6 @@ public sealed partial class SiteLifecycle(
             }
         }
         return outputs.DistinctBy(o => o.Key, StringComparer.Ordinal).ToList();
-    }
-
-    private async Task WriteRemovedNoticeAsync(ArticleEntity article, CancellationToken ct)
-    {
-        var html = await pages.RenderRemovedAsync(ct);
-        var blob = blobs.GetBlobContainerClient(StorageNames.WebContainer).GetBlobClient(Articles.ArticleDocument.PageBlobNameFor(article.Path));
-        await RevisionGuard.UploadUnlessNewerAsync(blob, BinaryData.FromString(html), SitePages.HtmlType, article.Revision, ct, Publisher.PageCacheControl);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Article {ArticleId} revision {Revision}: scheduled {Outputs} site outputs")]

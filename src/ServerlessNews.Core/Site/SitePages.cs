@@ -8,11 +8,10 @@ using ServerlessNews.Storage;
 namespace ServerlessNews.Site;
 
 /// <summary>
-/// The HTML pages besides articles: listing front pages, month archives, the 404 page and the notice that
-/// replaces a killed article. Each reads a few rows of the listings table, never a blob or a whole table.
+/// The HTML pages besides articles: listing front pages, month archives and the 404 page. Each reads a few rows of the listings table, never a blob or a whole table.
 /// </summary>
 public sealed class SitePages(
-    BlobServiceClient blobs, ListingIndex listings, ListingMonths listingMonths, SectionIndex sections, SiteNavigation navigation, PageRenderer renderer, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
+    BlobServiceClient blobs, ListingIndex listings, ListingMonths listingMonths, SectionIndex sections, PageNavigation navigation, NoticePages notices, PageRenderer renderer, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
 {
     public const string NotFoundBlob = "404.html";
     public const string HtmlType = "text/html; charset=utf-8";
@@ -104,23 +103,8 @@ public sealed class SitePages(
 
     public async Task WriteNotFoundAsync(CancellationToken ct)
     {
-        var page = await navigation.DecorateAsync(Notice("Page not found"), null, ct);
-        var html = await renderer.RenderPageAsync("notfound.liquid", page, new Dictionary<string, object?>(), ct);
-        await WriteAsync(NotFoundBlob, html, ct);
+        await WriteAsync(NotFoundBlob, await notices.RenderAsync(NoticePages.NotFound, ct), ct);
     }
-
-    /// <summary>
-    /// What stays at a killed article's address. The static website cannot answer 410, so this is a
-    /// 200 page marked noindex that search engines drop; the article itself is gone from every output.
-    /// </summary>
-    public async Task<string> RenderRemovedAsync(CancellationToken ct)
-    {
-        var page = await navigation.DecorateAsync(Notice("Article removed"), null, ct);
-        return await renderer.RenderPageAsync("removed.liquid", page, new Dictionary<string, object?>(), ct);
-    }
-
-    private PageView Notice(string title) => new(
-        $"{title} | {Site.Name}", title, Site.AbsoluteUrl("/"), [new MetaTag("name", "robots", "noindex")], null);
 
     private async Task WriteListingAsync(ListingRef listing, string path, string title, ListingPageView view, CancellationToken ct)
     {

@@ -12,7 +12,7 @@ namespace ServerlessNews.Site;
 /// Exceptions escape: the host retries, then poison-queues.
 /// </summary>
 public sealed partial class SiteRefresher(
-    RefreshMarkers markers, SitePages pages, FeedWriter feeds, SitemapWriter sitemaps, Publisher publisher, ILogger<SiteRefresher> logger)
+    RefreshMarkers markers, SitePages pages, FeedWriter feeds, SitemapWriter sitemaps, PublishingPipeline publishing, ILogger<SiteRefresher> logger)
 {
     private readonly ConcurrentDictionary<string, int> _renders = new(StringComparer.Ordinal);
 
@@ -56,7 +56,7 @@ public sealed partial class SiteRefresher(
                 await sitemaps.WriteNewsAsync(ct);
                 break;
             case SiteOutput.ArticlePage page:
-                await publisher.RerenderAsync(page.ArticleId, ct);
+                await publishing.RerenderAsync(page.ArticleId, ct);
                 break;
             default:
                 throw new InvalidOperationException($"No renderer for {output}.");

@@ -133,7 +133,7 @@ public sealed class FaultTests() : DiskAzuriteTests("faults")
         using var server = await DevServerProcess.StartAsync(Environment());
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
         var queues = new QueueServiceClient(Azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        var message = JsonSerializer.Serialize(new PublishMessage("poisoned", 1, "poisoned/missing.json"), CoreJsonContext.Default.PublishMessage);
+        var message = JsonSerializer.Serialize(new PublishMessage("poisoned", 1, "poisoned/missing.json"), PublishingJsonContext.Default.PublishMessage);
         await queues.GetQueueClient(StorageNames.PublishQueue).SendMessageAsync(message);
 
         var poison = queues.GetQueueClient(StorageNames.PublishQueue + "-poison");

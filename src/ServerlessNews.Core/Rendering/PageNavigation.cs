@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Options;
 using ServerlessNews.Index;
-using ServerlessNews.Rendering;
 
-namespace ServerlessNews.Site;
+namespace ServerlessNews.Rendering;
 
 /// <summary>The section navigation and the feed links every page carries, from the sections head.</summary>
-public sealed class SiteNavigation(SectionIndex sections, PageListingHeads heads, IOptions<SiteOptions> site)
+public sealed class PageNavigation(SectionIndex sections, PageListingHeads heads, IOptions<SiteOptions> site)
 {
     private SiteOptions Site => site.Value;
 
@@ -16,13 +15,13 @@ public sealed class SiteNavigation(SectionIndex sections, PageListingHeads heads
             : await sections.ListAsync(ct);
         var feeds = new List<FeedLinkView>
         {
-            new(FeedWriter.RssType, $"{Site.Name} (RSS)", Site.AbsoluteUrl(FeedWriter.RssPath(ListingRef.Home))),
-            new(FeedWriter.AtomType, $"{Site.Name} (Atom)", Site.AbsoluteUrl(FeedWriter.AtomPath(ListingRef.Home))),
+            new(FeedLinkView.RssType, $"{Site.Name} (RSS)", Site.AbsoluteUrl(ListingRef.Home.RssPath)),
+            new(FeedLinkView.AtomType, $"{Site.Name} (Atom)", Site.AbsoluteUrl(ListingRef.Home.AtomPath)),
         };
         if (section is { Kind: ListingRef.SectionKind })
         {
-            feeds.Add(new(FeedWriter.RssType, $"{Site.Name}: {section.Name} (RSS)", Site.AbsoluteUrl(FeedWriter.RssPath(section))));
-            feeds.Add(new(FeedWriter.AtomType, $"{Site.Name}: {section.Name} (Atom)", Site.AbsoluteUrl(FeedWriter.AtomPath(section))));
+            feeds.Add(new(FeedLinkView.RssType, $"{Site.Name}: {section.Name} (RSS)", Site.AbsoluteUrl(section.RssPath)));
+            feeds.Add(new(FeedLinkView.AtomType, $"{Site.Name}: {section.Name} (Atom)", Site.AbsoluteUrl(section.AtomPath)));
         }
         // A page's own section is listed even before its first article's listing rows exist.
         if (section is { Kind: ListingRef.SectionKind } && !known.Exists(s => s.Slug == section.Slug))

@@ -1,12 +1,11 @@
 using Fluid;
 using ServerlessNews.Articles;
 using ServerlessNews.Index;
-using ServerlessNews.Rendering;
 
-namespace ServerlessNews.Site;
+namespace ServerlessNews.Rendering;
 
 /// <summary>Gives article pages the same navigation and feed links as every other page.</summary>
-public sealed class SectionNavigationSection(SiteNavigation navigation, PageListingHeads heads) : IArticlePageSection
+public sealed class SectionNavigationSection(PageNavigation navigation, PageListingHeads heads) : IArticlePageSection
 {
     public async Task<Action<TemplateContext>> PrepareAsync(ArticleDocument document, PageView page, RenderScope scope, CancellationToken ct)
     {

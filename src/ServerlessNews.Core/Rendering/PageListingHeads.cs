@@ -1,8 +1,7 @@
 using ServerlessNews.Articles;
 using ServerlessNews.Index;
-using ServerlessNews.Rendering;
 
-namespace ServerlessNews.Site;
+namespace ServerlessNews.Rendering;
 
 /// <summary>
 /// The listing heads an article page shows (the section list for its navigation, the newest of its section
