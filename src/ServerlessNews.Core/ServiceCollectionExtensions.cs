@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessNews.Comments;
 using ServerlessNews.Index;
+using ServerlessNews.Moderation;
 using ServerlessNews.Operations;
 using ServerlessNews.Publishing;
 using ServerlessNews.Rendering;
@@ -37,6 +38,7 @@ public static class ServiceCollectionExtensions
         services.AddPublishing();
         services.AddSitePages();
         services.AddComments();
+        services.AddModeration();
         services.AddSingleton<PoisonReplay>();
         services.AddSingleton<SiteRebuild>();
         return services;
