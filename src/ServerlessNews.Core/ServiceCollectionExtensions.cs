@@ -2,6 +2,7 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessNews.Comments;
+using ServerlessNews.Http;
 using ServerlessNews.Index;
 using ServerlessNews.Moderation;
 using ServerlessNews.Operations;
@@ -21,6 +22,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
+        services.AddSingleton<ExceptionProblems>();
         services.AddAzureClients(clients =>
         {
             clients.AddStorageClients(configuration);

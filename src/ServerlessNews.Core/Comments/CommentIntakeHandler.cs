@@ -41,7 +41,7 @@ public sealed partial class CommentIntakeHandler(
 
     private CommentOptions Options => options.Value;
 
-    public Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct) => Problems.GuardAsync(async () =>
+    public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct)
     {
         var isForm = RequestBody.HasMediaType(request, "application/x-www-form-urlencoded");
         if (!isForm && !RequestBody.HasMediaType(request, "application/json"))
@@ -146,7 +146,7 @@ public sealed partial class CommentIntakeHandler(
             return TypedResults.StatusCode(StatusCodes.Status303SeeOther);
         }
         return TypedResults.Accepted(statusUrl, new AcceptedComment(comment.CommentId, comment.ArticleId, comment.Status, statusUrl));
-    });
+    }
 
     private async Task RemoveUnqueuedAsync(CommentEntity comment)
     {

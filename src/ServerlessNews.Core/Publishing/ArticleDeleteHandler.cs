@@ -16,7 +16,7 @@ namespace ServerlessNews.Publishing;
 public sealed class ArticleDeleteHandler(
     StandardWebhookVerifier verifier, PublishingPipeline publishing, ArticleIndex index, IOptions<WebhookOptions> options)
 {
-    public Task<IResult> HandleAsync(HttpRequest request, string id, CancellationToken ct) => Problems.GuardAsync(async () =>
+    public async Task<IResult> HandleAsync(HttpRequest request, string id, CancellationToken ct)
     {
         if (!SubmissionParser.IsValidArticleId(id))
         {
@@ -61,5 +61,5 @@ public sealed class ArticleDeleteHandler(
             return TypedResults.Ok(new AcceptedArticle(id, revision, "duplicate", statusUrl));
         }
         return TypedResults.Accepted(statusUrl, new AcceptedArticle(id, revision, "accepted", statusUrl));
-    });
+    }
 }

@@ -10,7 +10,7 @@ namespace ServerlessNews.Publishing;
 /// <summary><c>GET /api/articles/{id}</c>: metadata, public URL and what became of each revision.</summary>
 public sealed class ArticleStatusHandler(ArticleIndex index, IOptions<SiteOptions> site)
 {
-    public Task<IResult> HandleAsync(string id, CancellationToken ct) => Problems.GuardAsync(async () =>
+    public async Task<IResult> HandleAsync(string id, CancellationToken ct)
     {
         if (!SubmissionParser.IsValidArticleId(id))
         {
@@ -39,7 +39,7 @@ public sealed class ArticleStatusHandler(ArticleIndex index, IOptions<SiteOption
             PublishedAt: article?.PublishedAt,
             UpdatedAt: article?.UpdatedAt,
             Revisions: revisions.Select(r => new RevisionStatus(r.Revision, r.State, r.Reason, r.Source, r.ReceivedAt)).ToArray()));
-    });
+    }
 }
 
 public sealed record RevisionStatus(long Revision, string State, string? Reason, string Source, DateTimeOffset ReceivedAt);

@@ -10,7 +10,7 @@ namespace ServerlessNews.Publishing;
 public sealed class ArticleWebhookHandler(
     StandardWebhookVerifier verifier, PublishingPipeline publishing, IOptions<WebhookOptions> options)
 {
-    public Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct) => Problems.GuardAsync(async () =>
+    public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct)
     {
         var limit = options.Value.MaxBodyBytes;
         if (request.ContentLength > limit)
@@ -48,7 +48,7 @@ public sealed class ArticleWebhookHandler(
             return TypedResults.Ok(new AcceptedArticle(submission.Id, submission.Revision, "duplicate", statusUrl));
         }
         return TypedResults.Accepted(statusUrl, new AcceptedArticle(submission.Id, submission.Revision, "accepted", statusUrl));
-    });
+    }
 
     private static IResult TooLarge(int limit) =>
         Problems.Status(StatusCodes.Status413PayloadTooLarge, "The body is too large.",

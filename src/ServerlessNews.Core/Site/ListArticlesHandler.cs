@@ -20,7 +20,7 @@ public sealed class ListArticlesHandler(ListingIndex listings, IOptions<SiteOpti
     public const int MaxPageSize = 100;
     private const int MaxFilterLength = 200;
 
-    public Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct) => Problems.GuardAsync(async () =>
+    public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var filters = new[] { ListingRef.SectionKind, ListingRef.TagKind, ListingRef.AuthorKind }
@@ -77,7 +77,7 @@ public sealed class ListArticlesHandler(ListingIndex listings, IOptions<SiteOpti
             listing.Key,
             rows.Select(ToItem).ToArray(),
             next is null ? null : Encode(next)));
-    });
+    }
 
     private ArticleListItem ToItem(ListingEntity row) => new(
         row.ArticleId,

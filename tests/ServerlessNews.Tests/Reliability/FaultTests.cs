@@ -97,6 +97,7 @@ public sealed class FaultTests() : DiskAzuriteTests("faults")
             {
                 var during = await client.SendAsync(Webhook.SignedDelivery(TestArticles.Valid("outage")));
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
+                Assert.NotNull(during.Headers.RetryAfter?.Delta);
                 Assert.Equal("application/problem+json", during.Content.Headers.ContentType?.MediaType);
                 var problem = await during.Content.ReadAsStringAsync();
                 Assert.DoesNotContain("   at ", problem, StringComparison.Ordinal); // no stack trace
