@@ -35,9 +35,35 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<StorageBootstrap>();
         services.AddSingleton<StandardWebhookVerifier>();
-        services.AddIndex();
-        services.AddRendering();
-        services.AddPublishing();
+
+        // The tables every part reads and writes.
+        services.AddSingleton<ArticleIndex>();
+        services.AddSingleton<ListingIndex>();
+        services.AddSingleton<ListingHeads>();
+        services.AddSingleton<SectionIndex>();
+        services.AddSingleton<ListingMonths>();
+        services.AddSingleton<RefreshMarkers>();
+        services.AddSingleton<RelatedArticleRecords>();
+
+        // The theme, the renderer and what every page shows.
+        services.AddSingleton<BodyRenderer>();
+        services.AddSingleton<TemplateStore>();
+        services.AddSingleton<PageRenderer>();
+        services.AddSingleton<PageListingHeads>();
+        services.AddSingleton<PageNavigation>();
+        services.AddSingleton<NoticePages>();
+        services.AddSingleton<IArticlePageSection, SectionNavigationSection>();
+
+        // The publishing pipeline and its ways in.
+        services.AddSingleton<Submissions>();
+        services.AddSingleton<ArticleContent>();
+        services.AddSingleton<ArticlePages>();
+        services.AddSingleton<PublishingPipeline>();
+        services.AddSingleton<ArticleWebhookHandler>();
+        services.AddSingleton<ArticleDeleteHandler>();
+        services.AddSingleton<InboxHandler>();
+        services.AddSingleton<ArticleStatusHandler>();
+
         services.AddSitePages();
         services.AddComments();
         services.AddModeration();

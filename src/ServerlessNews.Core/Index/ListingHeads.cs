@@ -14,10 +14,10 @@ namespace ServerlessNews.Index;
 /// </summary>
 public sealed class ListingHeads(TableServiceClient tables, TimeProvider time)
 {
-    public const string Partition = "heads";
-
     /// <summary>Rows a listing's head keeps: enough for the related block and a front page.</summary>
     public const int Size = 25;
+
+    public const string Partition = "heads";
 
     /// <summary>The sections head's row key; listing keys never start with '|'.</summary>
     public const string SectionsKey = "|sections";

@@ -3,7 +3,6 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using ServerlessNews.Articles;
-using ServerlessNews.Storage;
 
 namespace ServerlessNews.Index;
 
@@ -19,9 +18,8 @@ public sealed record ListingTouch(string ListingKey, string Month);
 /// </summary>
 public sealed partial class ListingIndex(
     TableServiceClient tables, ListingHeads heads, ListingMonths months, SectionIndex sections, ILogger<ListingIndex> logger)
+    : ListingsTableRows(tables)
 {
-    private readonly TableClient _table = tables.GetTableClient(StorageNames.ListingsTable);
-
     /// <summary>
     /// Brings the article's rows in line with its stored state: a published article is in every listing it
     /// belongs to (and in no other), a killed or unpublished one in none. Crash-safe and repeatable: the
@@ -39,7 +37,7 @@ public sealed partial class ListingIndex(
         ETag claimed;
         while (true)
         {
-            var response = await _table.GetEntityIfExistsAsync<ListingMembershipEntity>(ListingMembershipEntity.KeyFor(article.PartitionKey), ListingMembershipEntity.KeyFor(article.PartitionKey), cancellationToken: ct);
+            var response = await Table.GetEntityIfExistsAsync<ListingMembershipEntity>(ListingMembershipEntity.KeyFor(article.PartitionKey), ListingMembershipEntity.KeyFor(article.PartitionKey), cancellationToken: ct);
             var membership = response.HasValue ? response.Value : null;
             if (membership is not null && membership.Revision > article.Revision)
             {
@@ -56,8 +54,8 @@ public sealed partial class ListingIndex(
             try
             {
                 claimed = membership is null
-                    ? (await _table.AddEntityAsync(claim, ct)).Headers.ETag ?? default
-                    : (await _table.UpdateEntityAsync(claim, membership.ETag, TableUpdateMode.Replace, ct)).Headers.ETag ?? default;
+                    ? (await Table.AddEntityAsync(claim, ct)).Headers.ETag ?? default
+                    : (await Table.UpdateEntityAsync(claim, membership.ETag, TableUpdateMode.Replace, ct)).Headers.ETag ?? default;
                 break;
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
@@ -87,14 +85,14 @@ public sealed partial class ListingIndex(
         };
         try
         {
-            await _table.UpdateEntityAsync(narrowed, claimed, TableUpdateMode.Replace, ct);
+            await Table.UpdateEntityAsync(narrowed, claimed, TableUpdateMode.Replace, ct);
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {
             // Another sync claimed the rows meanwhile; its own narrowing is the one that counts. If it is a newer
             // revision, it may have deleted a row of ours before our write of it landed: such a row is in no
             // membership any more, so only this sync can take it back (a host dying right here would leave it).
-            var current = await _table.GetEntityIfExistsAsync<ListingMembershipEntity>(narrowed.PartitionKey, narrowed.RowKey, cancellationToken: ct);
+            var current = await Table.GetEntityIfExistsAsync<ListingMembershipEntity>(narrowed.PartitionKey, narrowed.RowKey, cancellationToken: ct);
             if (current.HasValue && current.Value!.Revision > article.Revision)
             {
                 await Task.WhenAll(desired.Select(row => DeleteUnlessNewerAsync((row.PartitionKey, row.RowKey), article.Revision, ct)));
@@ -157,7 +155,7 @@ public sealed partial class ListingIndex(
             ListingEntity? stored = null;
             if (mayExist)
             {
-                var response = await _table.GetEntityIfExistsAsync<ListingEntity>(row.PartitionKey, row.RowKey, cancellationToken: ct);
+                var response = await Table.GetEntityIfExistsAsync<ListingEntity>(row.PartitionKey, row.RowKey, cancellationToken: ct);
                 stored = response.HasValue ? response.Value : null;
                 if (stored is not null && stored.Revision >= row.Revision)
                 {
@@ -168,11 +166,11 @@ public sealed partial class ListingIndex(
             {
                 if (stored is null)
                 {
-                    await _table.AddEntityAsync(row, ct);
+                    await Table.AddEntityAsync(row, ct);
                 }
                 else
                 {
-                    await _table.UpdateEntityAsync(row, stored.ETag, TableUpdateMode.Replace, ct);
+                    await Table.UpdateEntityAsync(row, stored.ETag, TableUpdateMode.Replace, ct);
                 }
                 return;
             }
@@ -189,14 +187,14 @@ public sealed partial class ListingIndex(
     {
         while (true)
         {
-            var response = await _table.GetEntityIfExistsAsync<ListingEntity>(key.PartitionKey, key.RowKey, select: [nameof(ListingEntity.Revision)], cancellationToken: ct);
+            var response = await Table.GetEntityIfExistsAsync<ListingEntity>(key.PartitionKey, key.RowKey, select: [nameof(ListingEntity.Revision)], cancellationToken: ct);
             if (!response.HasValue || response.Value!.Revision > revision)
             {
                 return;
             }
             try
             {
-                await _table.DeleteEntityAsync(key.PartitionKey, key.RowKey, response.Value.ETag, ct);
+                await Table.DeleteEntityAsync(key.PartitionKey, key.RowKey, response.Value.ETag, ct);
                 return;
             }
             catch (RequestFailedException e) when (e.Status is 404 or 412)
@@ -243,7 +241,7 @@ public sealed partial class ListingIndex(
             ? TableClient.CreateQueryFilter($"PartitionKey eq {listingKey} and RowKey lt {ListingEntity.InvertedTicks(from) + "~"}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {listingKey}");
         var rows = new List<ListingEntity>(count);
-        await foreach (var row in _table.QueryAsync<ListingEntity>(filter, maxPerPage: Math.Min(count, 1000), cancellationToken: ct))
+        await foreach (var row in Table.QueryAsync<ListingEntity>(filter, maxPerPage: Math.Min(count, 1000), cancellationToken: ct))
         {
             rows.Add(row);
             if (rows.Count == count)
@@ -261,7 +259,7 @@ public sealed partial class ListingIndex(
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {listingKey} and RowKey gt {ListingEntity.InvertedTicks(to) + "~"} and RowKey lt {ListingEntity.InvertedTicks(from) + "~"}");
         var rows = new List<ListingEntity>();
-        await foreach (var row in _table.QueryAsync<ListingEntity>(filter, cancellationToken: ct))
+        await foreach (var row in Table.QueryAsync<ListingEntity>(filter, cancellationToken: ct))
         {
             rows.Add(row);
         }
@@ -273,7 +271,7 @@ public sealed partial class ListingIndex(
         string listingKey, string? continuation, int pageSize, CancellationToken ct)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {listingKey}");
-        await foreach (var page in _table.QueryAsync<ListingEntity>(filter, maxPerPage: pageSize, cancellationToken: ct).AsPages(continuation, pageSize))
+        await foreach (var page in Table.QueryAsync<ListingEntity>(filter, maxPerPage: pageSize, cancellationToken: ct).AsPages(continuation, pageSize))
         {
             return (page.Values, page.ContinuationToken);
         }

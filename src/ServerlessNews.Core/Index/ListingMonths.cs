@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using ServerlessNews.Storage;
 
 namespace ServerlessNews.Index;
 
@@ -7,21 +6,19 @@ namespace ServerlessNews.Index;
 /// The months each listing has articles in (partition "months|" + listing key of the listings table, RowKey
 /// "2026-11"): its archive links, and for the whole site also what the sitemap index needs of each month.
 /// </summary>
-public sealed class ListingMonths(TableServiceClient tables)
+public sealed class ListingMonths(TableServiceClient tables) : ListingsTableRows(tables)
 {
-    private readonly TableClient _table = tables.GetTableClient(StorageNames.ListingsTable);
-
     public static string Partition(string listingKey) => "months|" + listingKey;
 
     /// <summary>Records that a listing has an article in <paramref name="month"/>, keeping what is known of it.</summary>
     public Task AddAsync(string listingKey, string month, CancellationToken ct) =>
-        _table.UpsertEntityAsync(new TableEntity(Partition(listingKey), month), TableUpdateMode.Merge, ct);
+        Table.UpsertEntityAsync(new TableEntity(Partition(listingKey), month), TableUpdateMode.Merge, ct);
 
     /// <summary>The months a listing has articles in, newest first ("2026-11"), with what is known of each.</summary>
     public async Task<List<TableEntity>> ListAsync(string listingKey, CancellationToken ct)
     {
         var rows = new List<TableEntity>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition(listingKey)}"), cancellationToken: ct))
+        await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition(listingKey)}"), cancellationToken: ct))
         {
             rows.Add(row);
         }
@@ -30,5 +27,5 @@ public sealed class ListingMonths(TableServiceClient tables)
     }
 
     public Task SetAsync(string listingKey, string month, IDictionary<string, object> values, CancellationToken ct) =>
-        _table.UpsertEntityAsync(new TableEntity(values) { PartitionKey = Partition(listingKey), RowKey = month }, TableUpdateMode.Merge, ct);
+        Table.UpsertEntityAsync(new TableEntity(values) { PartitionKey = Partition(listingKey), RowKey = month }, TableUpdateMode.Merge, ct);
 }

@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Data.Tables;
-using ServerlessNews.Storage;
 
 namespace ServerlessNews.Index;
 
@@ -8,11 +7,9 @@ namespace ServerlessNews.Index;
 /// Outputs waiting for a refresh: a row per output key in the <c>dirty</c> partition of the listings table, so
 /// that an output is queued once while a refresh of it is pending, however many publishes touch it meanwhile.
 /// </summary>
-public sealed class RefreshMarkers(TableServiceClient tables, TimeProvider time)
+public sealed class RefreshMarkers(TableServiceClient tables, TimeProvider time) : ListingsTableRows(tables)
 {
     public const string Partition = "dirty";
-
-    private readonly TableClient _table = tables.GetTableClient(StorageNames.ListingsTable);
 
     /// <summary>
     /// Marks an output as waiting for a refresh. True when the caller should queue that refresh: no marker
@@ -24,13 +21,13 @@ public sealed class RefreshMarkers(TableServiceClient tables, TimeProvider time)
         var marker = new TableEntity(Partition, outputKey) { ["MarkedAt"] = time.GetUtcNow() };
         try
         {
-            await _table.AddEntityAsync(marker, ct);
+            await Table.AddEntityAsync(marker, ct);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
         }
-        var existing = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, outputKey, cancellationToken: ct);
+        var existing = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, outputKey, cancellationToken: ct);
         if (!existing.HasValue)
         {
             return await TryMarkAsync(outputKey, staleAfter, ct); // cleared in between: mark again
@@ -42,7 +39,7 @@ public sealed class RefreshMarkers(TableServiceClient tables, TimeProvider time)
         }
         try
         {
-            await _table.UpdateEntityAsync(marker, existing.Value.ETag, TableUpdateMode.Replace, ct);
+            await Table.UpdateEntityAsync(marker, existing.Value.ETag, TableUpdateMode.Replace, ct);
             return true;
         }
         catch (RequestFailedException e) when (e.Status is 404 or 412)
@@ -55,7 +52,7 @@ public sealed class RefreshMarkers(TableServiceClient tables, TimeProvider time)
     {
         try
         {
-            await _table.DeleteEntityAsync(Partition, outputKey, ETag.All, ct);
+            await Table.DeleteEntityAsync(Partition, outputKey, ETag.All, ct);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {

@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using ServerlessNews.Storage;
 
 namespace ServerlessNews.Index;
 
@@ -8,11 +7,9 @@ namespace ServerlessNews.Index;
 /// listings table, RowKey = related id + "|" + page id, so that a page's records are one transaction and a kill
 /// finds the pages that show an article with one key range. Records are never deleted.
 /// </summary>
-public sealed class RelatedArticleRecords(TableServiceClient tables)
+public sealed class RelatedArticleRecords(TableServiceClient tables) : ListingsTableRows(tables)
 {
     public const string Partition = "relatedby";
-
-    private readonly TableClient _table = tables.GetTableClient(StorageNames.ListingsTable);
 
     private static string RowKey(string relatedId, string pageId) => relatedId + "|" + pageId;
 
@@ -21,7 +18,7 @@ public sealed class RelatedArticleRecords(TableServiceClient tables)
     {
         foreach (var chunk in relatedIds.Distinct(StringComparer.Ordinal).Chunk(100))
         {
-            await _table.SubmitTransactionAsync(chunk.Select(id => new TableTransactionAction(
+            await Table.SubmitTransactionAsync(chunk.Select(id => new TableTransactionAction(
                 TableTransactionActionType.UpsertReplace, new TableEntity(Partition, RowKey(id, articleId)))), ct);
         }
     }
@@ -33,7 +30,7 @@ public sealed class RelatedArticleRecords(TableServiceClient tables)
         // Article ids have no '|', and '}' follows '|': the range holds exactly this article's records.
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {Partition} and RowKey gt {articleId + "|"} and RowKey lt {articleId + "}"}");
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct))
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct))
         {
             ids.Add(row.RowKey[(articleId.Length + 1)..]);
         }

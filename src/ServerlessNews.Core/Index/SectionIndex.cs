@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using ServerlessNews.Storage;
 
 namespace ServerlessNews.Index;
 
@@ -8,17 +7,15 @@ namespace ServerlessNews.Index;
 /// the listings table (the record), and their list in one head (<see cref="ListingHeads.SectionsKey"/>), which
 /// pages read with a point read.
 /// </summary>
-public sealed class SectionIndex(TableServiceClient tables, ListingHeads heads)
+public sealed class SectionIndex(TableServiceClient tables, ListingHeads heads) : ListingsTableRows(tables)
 {
     public const string Partition = "sections";
-
-    private readonly TableClient _table = tables.GetTableClient(StorageNames.ListingsTable);
 
     /// <summary>Records a published article's section, and adds it to the sections head when it is not there yet.</summary>
     public async Task AddAsync(string sectionName, CancellationToken ct)
     {
         var section = ListingRef.Section(sectionName);
-        await _table.UpsertEntityAsync(new TableEntity(Partition, section.Slug) { ["Name"] = sectionName }, TableUpdateMode.Replace, ct);
+        await Table.UpsertEntityAsync(new TableEntity(Partition, section.Slug) { ["Name"] = sectionName }, TableUpdateMode.Replace, ct);
     }
 
     /// <summary>Adds a section to the sections head when it is not there yet (once per new section).</summary>
@@ -50,7 +47,7 @@ public sealed class SectionIndex(TableServiceClient tables, ListingHeads heads)
     private async Task<List<SectionName>> QueryAsync(CancellationToken ct)
     {
         var sections = new List<SectionName>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: ct))
+        await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: ct))
         {
             sections.Add(new(row.RowKey, row.GetString("Name") ?? row.RowKey));
         }

@@ -12,9 +12,9 @@ namespace ServerlessNews.Publishing;
 /// </summary>
 public sealed class ArticleContent(BlobServiceClient blobs)
 {
-    private readonly BlobContainerClient _content = blobs.GetBlobContainerClient(StorageNames.ContentContainer);
-
     public static string BlobName(string articleId) => articleId + ".json";
+
+    private readonly BlobContainerClient _content = blobs.GetBlobContainerClient(StorageNames.ContentContainer);
 
     /// <returns>False when a newer revision's document was kept.</returns>
     public Task<bool> SaveAsync(ArticleDocument document, bool probablyNew, CancellationToken ct) =>

@@ -11,13 +11,6 @@ namespace ServerlessNews.Site;
 /// </summary>
 public abstract record SiteOutput
 {
-    private const string FrontKind = "front";
-    private const string MonthKind = "month";
-    private const string FeedKind = "feed";
-    private const string SitemapKind = "sitemap";
-    private const string NewsSitemapKey = "newsmap";
-    private const string ArticleKind = "article";
-
     /// <summary>"front|section|world", "month|2026-11|tag|transport", "feed|all", "sitemap|2026-11", "newsmap", "article|id".</summary>
     public abstract string Key { get; }
 
@@ -26,37 +19,49 @@ public abstract record SiteOutput
     /// <summary>A listing's front page (and, for the whole site, the home page, robots.txt and 404.html).</summary>
     public sealed record Front(ListingRef Listing) : SiteOutput
     {
-        public override string Key => FrontKind + "|" + Listing.Key;
+        internal const string Kind = "front";
+
+        public override string Key => Kind + "|" + Listing.Key;
     }
 
     /// <summary>A listing's archive for one month ("2026-11"), all its pages.</summary>
     public sealed record Month(ListingRef Listing, string YearMonth) : SiteOutput
     {
-        public override string Key => MonthKind + "|" + YearMonth + "|" + Listing.Key;
+        internal const string Kind = "month";
+
+        public override string Key => Kind + "|" + YearMonth + "|" + Listing.Key;
     }
 
     /// <summary>RSS and Atom feeds of the site or of a section.</summary>
     public sealed record Feed(ListingRef Listing) : SiteOutput
     {
-        public override string Key => FeedKind + "|" + Listing.Key;
+        internal const string Kind = "feed";
+
+        public override string Key => Kind + "|" + Listing.Key;
     }
 
     /// <summary>The sitemap shards of one month and the sitemap index.</summary>
     public sealed record Sitemap(string YearMonth) : SiteOutput
     {
-        public override string Key => SitemapKind + "|" + YearMonth;
+        internal const string Kind = "sitemap";
+
+        public override string Key => Kind + "|" + YearMonth;
     }
 
     /// <summary>The Google News sitemap.</summary>
     public sealed record NewsSitemap : SiteOutput
     {
-        public override string Key => NewsSitemapKey;
+        internal const string Kind = "newsmap";
+
+        public override string Key => Kind;
     }
 
     /// <summary>One article's page, rendered again from its stored document.</summary>
     public sealed record ArticlePage(string ArticleId) : SiteOutput
     {
-        public override string Key => ArticleKind + "|" + ArticleId;
+        internal const string Kind = "article";
+
+        public override string Key => Kind + "|" + ArticleId;
     }
 
     /// <summary>The output a key names; false for a key that names none (a message that can never succeed).</summary>
@@ -67,13 +72,13 @@ public abstract record SiteOutput
         var rest = bar < 0 ? "" : key[(bar + 1)..];
         output = kind switch
         {
-            FrontKind when ListingRef.Parse(rest) is { } listing => new Front(listing),
-            MonthKind when rest.Length > 8 && rest[7] == '|' && Months.TryParse(rest[..7], out _) && ListingRef.Parse(rest[8..]) is { } listing =>
+            Front.Kind when ListingRef.Parse(rest) is { } listing => new Front(listing),
+            Month.Kind when rest.Length > 8 && rest[7] == '|' && Months.TryParse(rest[..7], out _) && ListingRef.Parse(rest[8..]) is { } listing =>
                 new Month(listing, rest[..7]),
-            FeedKind when ListingRef.Parse(rest) is { HasFeed: true } listing => new Feed(listing),
-            SitemapKind when Months.TryParse(rest, out _) => new Sitemap(rest),
-            NewsSitemapKey when rest.Length == 0 => new NewsSitemap(),
-            ArticleKind when SubmissionParser.IsValidArticleId(rest) => new ArticlePage(rest),
+            Feed.Kind when ListingRef.Parse(rest) is { HasFeed: true } listing => new Feed(listing),
+            Sitemap.Kind when Months.TryParse(rest, out _) => new Sitemap(rest),
+            NewsSitemap.Kind when rest.Length == 0 => new NewsSitemap(),
+            ArticlePage.Kind when SubmissionParser.IsValidArticleId(rest) => new ArticlePage(rest),
             _ => null,
         };
         return output is not null;
