@@ -360,7 +360,7 @@ public sealed partial class PublishingPipeline(
     private async Task HoldUntilEmbargoLiftsAsync(ArticleDocument document, PublishMessage message, CancellationToken ct)
     {
         var until = document.Article.EmbargoedUntil!.Value;
-        await submissions.QueueAgainAsync(message, until, time.GetUtcNow(), ct);
+        await submissions.QueueAgainAsync(message, until - time.GetUtcNow(), ct);
         await index.SetRevisionStateAsync(message.ArticleId, message.Revision, ArticleStates.Embargoed, $"Embargoed until {PageRenderer.Iso(until)}.", ct);
     }
 

@@ -60,12 +60,11 @@ public sealed class Submissions(BlobServiceClient blobs, QueueServiceClient queu
         await _publish.SendMessageAsync(Serialize(delivery.Message), ct);
 
     /// <summary>
-    /// Sends <paramref name="message"/> again, invisible until <paramref name="at"/> (at most seven days ahead; a
-    /// later time hops): durable across restarts, no polling.
+    /// Sends <paramref name="message"/> again, invisible for <paramref name="wait"/> (at most seven days; a longer
+    /// wait hops): durable across restarts, no polling.
     /// </summary>
-    public async Task QueueAgainAsync(PublishMessage message, DateTimeOffset at, DateTimeOffset now, CancellationToken ct)
+    public async Task QueueAgainAsync(PublishMessage message, TimeSpan wait, CancellationToken ct)
     {
-        var wait = at - now;
         // Queue visibility counts whole seconds: a fraction would round down to "now" and the message would
         // come straight back, early, again and again until the time came. Round up instead.
         var delay = wait < MaxVisibilityDelay ? TimeSpan.FromSeconds(Math.Ceiling(wait.TotalSeconds)) : MaxVisibilityDelay;
