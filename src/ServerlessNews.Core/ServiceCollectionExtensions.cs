@@ -3,8 +3,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ServerlessNews.Comments;
+using ServerlessNews.Http;
 using ServerlessNews.Images;
 using ServerlessNews.Index;
+using ServerlessNews.Moderation;
 using ServerlessNews.Operations;
 using ServerlessNews.Publishing;
 using ServerlessNews.Rendering;
@@ -24,6 +26,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<BrandOptions>().BindConfiguration(BrandOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BrandOptions>, BrandOptionsValidator>();
         services.AddProblemDetails();
+        services.AddSingleton<ExceptionProblems>();
         services.AddAzureClients(clients =>
         {
             clients.AddStorageClients(configuration);
@@ -36,22 +39,43 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<StorageBootstrap>();
         services.AddSingleton<StandardWebhookVerifier>();
+
+        // The tables every part reads and writes.
         services.AddSingleton<ArticleIndex>();
-        services.AddSingleton<ArticleIngest>();
+        services.AddSingleton<ListingIndex>();
+        services.AddSingleton<ListingHeads>();
+        services.AddSingleton<SectionIndex>();
+        services.AddSingleton<ListingMonths>();
+        services.AddSingleton<RefreshMarkers>();
+        services.AddSingleton<RelatedArticleRecords>();
+
+        // The theme, the renderer and what every page shows.
         services.AddSingleton<BodyRenderer>();
         services.AddSingleton<TemplateStore>();
         services.AddSingleton<PageRenderer>();
         services.AddSingleton<BrandAssets>();
         services.AddHostedService<BrandAssets.AtStart>();
-        services.AddSingleton<Publisher>();
-        services.AddSingleton<InboxHandler>();
+        services.AddSingleton<PageListingHeads>();
+        services.AddSingleton<PageNavigation>();
+        services.AddSingleton<NoticePages>();
+        services.AddSingleton<IArticlePageSection, SectionNavigationSection>();
+
+        // The publishing pipeline and its ways in.
+        services.AddSingleton<Submissions>();
+        services.AddSingleton<ArticleContent>();
+        services.AddSingleton<ArticlePages>();
+        services.AddSingleton<PublishingPipeline>();
         services.AddSingleton<ArticleWebhookHandler>();
+        services.AddSingleton<ArticleDeleteHandler>();
+        services.AddSingleton<InboxHandler>();
         services.AddSingleton<ArticleStatusHandler>();
-        services.AddSingleton<PoisonReplay>();
-        services.AddSingleton<SiteRebuild>();
+
         services.AddSitePages();
         services.AddImages();
         services.AddComments();
+        services.AddModeration();
+        services.AddSingleton<PoisonReplay>();
+        services.AddSingleton<SiteRebuild>();
         return services;
     }
 }

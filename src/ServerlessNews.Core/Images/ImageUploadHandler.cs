@@ -78,7 +78,7 @@ public sealed partial class ImageUploadHandler(
     private async Task RerenderUsersAsync(string name, CancellationToken ct)
     {
         var (articleIds, more) = await uses.UsedByAsync(name, Options.MaxRerenders, ct);
-        await scheduler.ScheduleAsync(articleIds.Select(SiteOutputs.Article), ct);
+        await scheduler.ScheduleAsync(articleIds.Select(id => new SiteOutput.ArticlePage(id)), ct);
         if (more)
         {
             LogRerendersCapped(name, Options.MaxRerenders);

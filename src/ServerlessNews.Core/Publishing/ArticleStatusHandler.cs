@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using ServerlessNews.Articles;
@@ -11,7 +10,7 @@ namespace ServerlessNews.Publishing;
 /// <summary><c>GET /api/articles/{id}</c>: metadata, public URL and what became of each revision.</summary>
 public sealed class ArticleStatusHandler(ArticleIndex index, IOptions<SiteOptions> site)
 {
-    public Task<IResult> HandleAsync(string id, CancellationToken ct) => Problems.GuardAsync(async () =>
+    public async Task<IResult> HandleAsync(string id, CancellationToken ct)
     {
         if (!SubmissionParser.IsValidArticleId(id))
         {
@@ -35,12 +34,12 @@ public sealed class ArticleStatusHandler(ArticleIndex index, IOptions<SiteOption
             Path: article?.Path is { Length: > 0 } p ? p : null,
             Headline: article?.Headline,
             Section: article?.Section,
-            Authors: article is null ? [] : JsonSerializer.Deserialize(article.Authors, CoreJsonContext.Default.IReadOnlyListString) ?? [],
-            Tags: article is null ? [] : JsonSerializer.Deserialize(article.Tags, CoreJsonContext.Default.IReadOnlyListString) ?? [],
+            Authors: article?.AuthorNames() ?? [],
+            Tags: article?.TagNames() ?? [],
             PublishedAt: article?.PublishedAt,
             UpdatedAt: article?.UpdatedAt,
             Revisions: revisions.Select(r => new RevisionStatus(r.Revision, r.State, r.Reason, r.Source, r.ReceivedAt)).ToArray()));
-    });
+    }
 }
 
 public sealed record RevisionStatus(long Revision, string State, string? Reason, string Source, DateTimeOffset ReceivedAt);

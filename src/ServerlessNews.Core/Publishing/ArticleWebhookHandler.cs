@@ -8,9 +8,9 @@ namespace ServerlessNews.Publishing;
 
 /// <summary><c>POST /api/articles</c>: the CMS webhook, signed with Standard Webhooks.</summary>
 public sealed class ArticleWebhookHandler(
-    StandardWebhookVerifier verifier, ArticleIngest ingest, Publisher publisher, IOptions<WebhookOptions> options)
+    StandardWebhookVerifier verifier, PublishingPipeline publishing, IOptions<WebhookOptions> options)
 {
-    public Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct) => Problems.GuardAsync(async () =>
+    public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct)
     {
         var limit = options.Value.MaxBodyBytes;
         if (request.ContentLength > limit)
@@ -43,14 +43,12 @@ public sealed class ArticleWebhookHandler(
         var submission = parsed.Submission!;
         var statusUrl = $"/api/articles/{submission.Id}";
         var deliveryId = "webhook:" + id;
-        var accepted = await ingest.AcceptAsync(submission, body, ".json", deliveryId, "webhook " + id, ct,
-            (message, acceptance) => publisher.TryPublishNowAsync(message, submission, acceptance, ct));
-        if (accepted.Outcome == IngestOutcome.Duplicate)
+        if (!await publishing.AcceptAndPublishAsync(publishing.NewDelivery(submission, body, ".json", deliveryId, "webhook " + id), ct))
         {
             return TypedResults.Ok(new AcceptedArticle(submission.Id, submission.Revision, "duplicate", statusUrl));
         }
         return TypedResults.Accepted(statusUrl, new AcceptedArticle(submission.Id, submission.Revision, "accepted", statusUrl));
-    });
+    }
 
     private static IResult TooLarge(int limit) =>
         Problems.Status(StatusCodes.Status413PayloadTooLarge, "The body is too large.",

@@ -12,7 +12,7 @@ namespace ServerlessNews.Publishing;
 /// A file dropped into <c>inbox/</c> (JSON, or Markdown with YAML front matter) takes the webhook's path.
 /// A file that does not validate is moved to <c>rejected/</c> with the reasons beside it, never dropped.
 /// </summary>
-public sealed partial class InboxHandler(BlobServiceClient blobs, ArticleIngest ingest, ILogger<InboxHandler> logger)
+public sealed partial class InboxHandler(BlobServiceClient blobs, PublishingPipeline publishing, ILogger<InboxHandler> logger)
 {
     private readonly BlobContainerClient _inbox = blobs.GetBlobContainerClient(StorageNames.InboxContainer);
     private readonly BlobContainerClient _rejected = blobs.GetBlobContainerClient(StorageNames.RejectedContainer);
@@ -28,7 +28,7 @@ public sealed partial class InboxHandler(BlobServiceClient blobs, ArticleIngest 
         // The delivery id includes the content hash: re-uploading an edited file under the same name is a new delivery.
         var deliveryId = $"inbox:{name}:{Convert.ToHexStringLower(SHA256.HashData(content))}";
         var extension = SubmissionParser.IsMarkdownFile(name) ? ".md" : ".json";
-        await ingest.AcceptAsync(parsed.Submission!, content, extension, deliveryId, "inbox " + name, ct);
+        await publishing.AcceptAsync(publishing.NewDelivery(parsed.Submission!, content, extension, deliveryId, "inbox " + name), ct);
         await _inbox.GetBlobClient(name).DeleteIfExistsAsync(cancellationToken: ct);
     }
 

@@ -38,7 +38,11 @@ public sealed record ArticleView(
     string CanonicalUrl);
 
 /// <summary>A feed advertised with <c>&lt;link rel="alternate"&gt;</c>.</summary>
-public sealed record FeedLinkView(string Type, string Title, string Url);
+public sealed record FeedLinkView(string Type, string Title, string Url)
+{
+    public const string RssType = "application/rss+xml";
+    public const string AtomType = "application/atom+xml";
+}
 
 /// <param name="CanonicalUrl">None on a page that asks not to be indexed (the 404 page, a removal notice).</param>
 public sealed record PageView(

@@ -42,7 +42,7 @@ public sealed class ImageFieldTests
         Assert.Null(result.Submission!.Image!.Caption);
 
         var stored = """{"article":{"id":"old","revision":1,"image":{"url":"https://images.example.test/a.jpg","alt":"A"}},"path":"/world/2026/11/27/old/"}""";
-        var document = JsonSerializer.Deserialize(stored, CoreJsonContext.Default.ArticleDocument)!;
+        var document = JsonSerializer.Deserialize(stored, ArticlesJsonContext.Default.ArticleDocument)!;
         Assert.Equal(new ArticleImage("https://images.example.test/a.jpg", "A"), document.Article.Image);
     }
 

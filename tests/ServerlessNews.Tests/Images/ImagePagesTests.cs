@@ -85,7 +85,7 @@ public sealed class ImagePagesTests(StorageFixture storage) : IClassFixture<Stor
 
         await TestImages.UploadAndProcessAsync(storage, "shared.jpg", TestImages.Jpeg(900, 600));
         var queued = await storage.Queue(StorageNames.RefreshQueue).PeekMessagesAsync(maxMessages: 32);
-        Assert.Equal([SiteOutputs.Article("uses-shared-1"), SiteOutputs.Article("uses-shared-2")],
+        Assert.Equal([new SiteOutput.ArticlePage("uses-shared-1").Key, new SiteOutput.ArticlePage("uses-shared-2").Key],
             queued.Value.Select(m => m.MessageText).Order(StringComparer.Ordinal));
         await storage.DrainRefreshQueueAsync();
         Assert.NotNull(Html.Parse((await storage.PageAsync(PathOf("uses-shared-2")))!).QuerySelector(".article-body picture"));

@@ -90,8 +90,8 @@ public class StorageFixture : IAsyncLifetime
 
     public Task<int> DrainPublishQueueAsync(IServiceProvider? services = null)
     {
-        var publisher = (services ?? Services).GetRequiredService<Publisher>();
-        return DrainQueueAsync(StorageNames.PublishQueue, m => publisher.HandleAsync(m.MessageText, m.DequeueCount, CancellationToken.None));
+        var publishing = (services ?? Services).GetRequiredService<PublishingPipeline>();
+        return DrainQueueAsync(StorageNames.PublishQueue, m => publishing.HandleAsync(m.MessageText, m.DequeueCount, CancellationToken.None));
     }
 
     public Task<int> DrainRefreshQueueAsync()

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs.Models;
+using ServerlessNews.Articles;
 using ServerlessNews.Storage;
 using ServerlessNews.Tests.Infrastructure;
 
@@ -169,7 +170,7 @@ public sealed class PublishingTests(StorageFixture storage) : IClassFixture<Stor
 
         var blob = storage.Container(StorageNames.ContentContainer).GetBlobClient("kept-document.json");
         var document = JsonSerializer.Deserialize(
-            (await blob.DownloadContentAsync()).Value.Content.ToString(), CoreJsonContext.Default.ArticleDocument)!;
+            (await blob.DownloadContentAsync()).Value.Content.ToString(), ArticlesJsonContext.Default.ArticleDocument)!;
         Assert.Equal(WorldPath + "kept-document/", document.Path);
         Assert.Equal("Harbour bridge reopens after repairs", document.Article.Headline);
         Assert.Equal("kept-document", await storage.Get<ServerlessNews.Index.ArticleIndex>().FindByPathAsync(WorldPath + "kept-document/", CancellationToken.None));

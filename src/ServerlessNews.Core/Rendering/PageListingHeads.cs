@@ -1,8 +1,7 @@
 using ServerlessNews.Articles;
 using ServerlessNews.Index;
-using ServerlessNews.Rendering;
 
-namespace ServerlessNews.Site;
+namespace ServerlessNews.Rendering;
 
 /// <summary>
 /// The listing heads an article page shows (the section list for its navigation, the newest of its section
@@ -10,7 +9,7 @@ namespace ServerlessNews.Site;
 /// time any is needed, then shared by the page's sections (and, in a rebuild, by every page). A provisional
 /// page shows the section list alone, as this process read or wrote it in the last <see cref="ProvisionalMaxAge"/>.
 /// </summary>
-public sealed class PageHeads(ListingIndex listings)
+public sealed class PageListingHeads(ListingHeads heads)
 {
     /// <summary>Enough tags for relevance without one page reading many heads.</summary>
     public const int MaxTags = 5;
@@ -34,18 +33,18 @@ public sealed class PageHeads(ListingIndex listings)
     public void Prefetch(ArticleDocument document, RenderScope scope, CancellationToken ct)
     {
         // A provisional page shows no related articles: its section list only.
-        IEnumerable<string> shown = scope.Provisional ? [ListingIndex.SectionsHeadKey] : CandidateKeys(document).Prepend(ListingIndex.SectionsHeadKey);
+        IEnumerable<string> shown = scope.Provisional ? [ListingHeads.SectionsKey] : CandidateKeys(document).Prepend(ListingHeads.SectionsKey);
         var missing = shown.Where(k => !scope.Has(ScopeKey(k))).ToList();
-        if (scope.Provisional && missing.Count > 0 && listings.TryRecentSections(ProvisionalMaxAge, out var sections))
+        if (scope.Provisional && missing.Count > 0 && heads.TryRecentSections(ProvisionalMaxAge, out var sections))
         {
-            scope.Seed(ScopeKey(ListingIndex.SectionsHeadKey), Task.FromResult(new Read(sections)));
+            scope.Seed(ScopeKey(ListingHeads.SectionsKey), Task.FromResult(new Read(sections)));
             return;
         }
         if (missing.Count == 0)
         {
             return;
         }
-        var all = listings.ReadHeadsAsync(missing, ct);
+        var all = heads.ReadManyAsync(missing, ct);
         foreach (var key in missing)
         {
             scope.Seed(ScopeKey(key), PickAsync(all, key));
@@ -54,7 +53,7 @@ public sealed class PageHeads(ListingIndex listings)
 
     /// <summary>One head as the scope read it (null: never written); read alone when no prefetch covered it.</summary>
     public async Task<ListingHeadEntity?> HeadAsync(string key, RenderScope scope, CancellationToken ct) =>
-        (await scope.SharedAsync(ScopeKey(key), async () => new Read(await listings.ReadHeadAsync(key, ct)))).Head;
+        (await scope.SharedAsync(ScopeKey(key), async () => new Read(await heads.ReadAsync(key, ct)))).Head;
 
     private static async Task<Read> PickAsync(Task<IReadOnlyDictionary<string, ListingHeadEntity>> all, string key) =>
         new((await all).GetValueOrDefault(key));
