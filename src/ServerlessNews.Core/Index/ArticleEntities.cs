@@ -47,7 +47,7 @@ public sealed class ArticleEntity : ArticleSummary, ITableEntity
     public static readonly IReadOnlyList<string> SummaryColumns =
     [
         nameof(PartitionKey), nameof(RowKey), nameof(Timestamp), nameof(Revision), nameof(State), nameof(Path), nameof(Headline), nameof(Section), nameof(Summary),
-        nameof(Authors), nameof(Tags), nameof(PublishedAt), nameof(UpdatedAt), nameof(EmbargoedUntil),
+        nameof(Authors), nameof(Tags), nameof(PublishedAt), nameof(UpdatedAt), nameof(EmbargoedUntil), nameof(Kicker), nameof(ImageUrl), nameof(ImageAlt),
     ];
 }
 

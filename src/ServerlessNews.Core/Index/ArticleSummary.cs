@@ -14,6 +14,10 @@ public abstract class ArticleSummary
 {
     public long Revision { get; set; }
     public string Headline { get; set; } = "";
+
+    /// <summary>The label above the headline ("Exclusive", "Analysis"); null for none, and in rows written before kickers were listed.</summary>
+    public string? Kicker { get; set; }
+
     public string? Summary { get; set; }
     public string Path { get; set; } = "";
     public string Section { get; set; } = "";
@@ -26,6 +30,14 @@ public abstract class ArticleSummary
 
     public DateTimeOffset PublishedAt { get; set; }
     public DateTimeOffset? UpdatedAt { get; set; }
+
+    /// <summary>
+    /// The lead image as submitted: an absolute URL, or <c>images/NAME</c> for an upload, whose manifest (found by that
+    /// name) gives its renditions. Null for none, and in rows written before images were listed.
+    /// </summary>
+    public string? ImageUrl { get; set; }
+
+    public string? ImageAlt { get; set; }
 
     /// <summary>When the article last changed: what feeds and sitemaps call its modification time.</summary>
     [IgnoreDataMember, JsonIgnore]
@@ -45,6 +57,7 @@ public abstract class ArticleSummary
     {
         Revision = article.Revision;
         Headline = article.Headline;
+        Kicker = article.Kicker;
         Summary = article.Summary;
         Path = path;
         Section = article.Section;
@@ -52,6 +65,8 @@ public abstract class ArticleSummary
         Tags = JsonList(article.Tags);
         PublishedAt = article.PublishedAt;
         UpdatedAt = article.UpdatedAt;
+        ImageUrl = article.Image?.Url;
+        ImageAlt = article.Image?.Alt;
     }
 
     /// <summary>Sets this row's summary fields to those of another row.</summary>
@@ -59,6 +74,7 @@ public abstract class ArticleSummary
     {
         Revision = other.Revision;
         Headline = other.Headline;
+        Kicker = other.Kicker;
         Summary = other.Summary;
         Path = other.Path;
         Section = other.Section;
@@ -66,5 +82,7 @@ public abstract class ArticleSummary
         Tags = other.Tags;
         PublishedAt = other.PublishedAt;
         UpdatedAt = other.UpdatedAt;
+        ImageUrl = other.ImageUrl;
+        ImageAlt = other.ImageAlt;
     }
 }
