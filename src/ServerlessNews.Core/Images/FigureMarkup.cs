@@ -24,28 +24,7 @@ public static class FigureMarkup
     {
         var e = HtmlEncoder.Default;
         var html = new StringBuilder(lead ? "<figure class=\"lead-image\">" : "<figure>");
-        var loading = lead ? " fetchpriority=\"high\" decoding=\"async\"" : " loading=\"lazy\" decoding=\"async\"";
-        var manifest = ImageReference.TryParseUploaded(url, out var name) ? images.Manifest(name) : null;
-        if (manifest is null)
-        {
-            var src = name.Length > 0 ? ImageReference.OriginalPath(name) : url;
-            html.Append("<img src=\"").Append(e.Encode(src)).Append("\" alt=\"").Append(e.Encode(alt)).Append('"').Append(loading).Append('>');
-        }
-        else
-        {
-            html.Append("<picture>");
-            foreach (var type in manifest.Formats.Take(manifest.Formats.Count - 1))
-            {
-                html.Append("<source type=\"").Append(type).Append("\" srcset=\"").Append(e.Encode(SrcSet(manifest, type)))
-                    .Append("\" sizes=\"").Append(Sizes).Append("\">");
-            }
-            var fallback = manifest.Renditions.FirstOrDefault(r => r.Width >= DefaultWidth) ?? manifest.Largest;
-            html.Append("<img src=\"").Append(e.Encode(fallback.Files[manifest.Fallback]))
-                .Append("\" srcset=\"").Append(e.Encode(SrcSet(manifest, manifest.Fallback)))
-                .Append("\" sizes=\"").Append(Sizes)
-                .Append(CultureInfo.InvariantCulture, $"\" width=\"{manifest.Largest.Width}\" height=\"{manifest.Largest.Height}\"")
-                .Append(" alt=\"").Append(e.Encode(alt)).Append('"').Append(loading).Append("></picture>");
-        }
+        AppendImage(html, url, alt, images, Sizes, lead ? ImageLoading.Lead : ImageLoading.Lazy, int.MaxValue);
         if (!string.IsNullOrEmpty(caption) || !string.IsNullOrEmpty(credit))
         {
             html.Append("<figcaption>");
@@ -62,6 +41,57 @@ public static class FigureMarkup
         return html.Append("</figure>").ToString();
     }
 
-    private static string SrcSet(ImageManifest manifest, string type) =>
-        string.Join(", ", manifest.Renditions.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Files[type]} {r.Width}w")));
+    /// <summary>
+    /// The image alone (no figure): a <c>&lt;picture&gt;</c> when it has renditions, else a plain <c>&lt;img&gt;</c>, as
+    /// <see cref="Render"/> writes them. <paramref name="maxWidth"/> leaves out renditions wider than the largest the
+    /// <paramref name="sizes"/> can ask for (at 2x), so that a thumbnail's markup stays short.
+    /// </summary>
+    public static string Image(string url, string alt, ResolvedImages images, string sizes, ImageLoading loading, int maxWidth = int.MaxValue)
+    {
+        var html = new StringBuilder();
+        AppendImage(html, url, alt, images, sizes, loading, maxWidth);
+        return html.ToString();
+    }
+
+    private static void AppendImage(StringBuilder html, string url, string alt, ResolvedImages images, string sizes, ImageLoading loading, int maxWidth)
+    {
+        var e = HtmlEncoder.Default;
+        var attributes = loading switch
+        {
+            ImageLoading.Lead => " fetchpriority=\"high\" decoding=\"async\"",
+            _ => " loading=\"lazy\" decoding=\"async\"",
+        };
+        var manifest = ImageReference.TryParseUploaded(url, out var name) ? images.Manifest(name) : null;
+        if (manifest is null)
+        {
+            var src = name.Length > 0 ? ImageReference.OriginalPath(name) : url;
+            html.Append("<img src=\"").Append(e.Encode(src)).Append("\" alt=\"").Append(e.Encode(alt)).Append('"').Append(attributes).Append('>');
+            return;
+        }
+        // The widths up to the first that covers maxWidth: larger ones would never be chosen.
+        var covering = manifest.Renditions.FirstOrDefault(r => r.Width >= maxWidth) ?? manifest.Largest;
+        var renditions = manifest.Renditions.Where(r => r.Width <= covering.Width).ToList();
+        html.Append("<picture>");
+        foreach (var type in manifest.Formats.Take(manifest.Formats.Count - 1))
+        {
+            html.Append("<source type=\"").Append(type).Append("\" srcset=\"").Append(e.Encode(SrcSet(renditions, type)))
+                .Append("\" sizes=\"").Append(sizes).Append("\">");
+        }
+        var fallback = renditions.FirstOrDefault(r => r.Width >= DefaultWidth) ?? renditions[^1];
+        html.Append("<img src=\"").Append(e.Encode(fallback.Files[manifest.Fallback]))
+            .Append("\" srcset=\"").Append(e.Encode(SrcSet(renditions, manifest.Fallback)))
+            .Append("\" sizes=\"").Append(sizes)
+            .Append(CultureInfo.InvariantCulture, $"\" width=\"{manifest.Largest.Width}\" height=\"{manifest.Largest.Height}\"")
+            .Append(" alt=\"").Append(e.Encode(alt)).Append('"').Append(attributes).Append("></picture>");
+    }
+
+    private static string SrcSet(IEnumerable<ImageRendition> renditions, string type) =>
+        string.Join(", ", renditions.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Files[type]} {r.Width}w")));
+}
+
+/// <summary>How an image loads: the page's lead first, others when they come near the screen.</summary>
+public enum ImageLoading
+{
+    Lead,
+    Lazy,
 }

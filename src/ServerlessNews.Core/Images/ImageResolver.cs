@@ -62,8 +62,22 @@ public sealed partial class ImageResolver(BlobServiceClient blobs, ImageUses use
         {
             await uses.RecordAsync(document.Article.Id, names, ct);
         }
-        var reads = await Task.WhenAll(names.Select(name => ReadAsync(name, scope, ct)));
-        return new ResolvedImages(names.Zip(reads).ToDictionary(p => p.First, p => p.Second.Manifest, StringComparer.Ordinal));
+        return await ReadAsync(names, scope, ct);
+    }
+
+    /// <summary>
+    /// The manifests of images a listing page shows, read in parallel through <paramref name="scope"/> (each once in a
+    /// batch). Nothing is recorded: listing pages are rendered again by every publish into them, not by the image's uses.
+    /// </summary>
+    public async Task<ResolvedImages> ReadAsync(IEnumerable<string> names, RenderScope scope, CancellationToken ct)
+    {
+        var distinct = names.Distinct(StringComparer.Ordinal).ToList();
+        if (distinct.Count == 0)
+        {
+            return ResolvedImages.None;
+        }
+        var reads = await Task.WhenAll(distinct.Select(name => ReadAsync(name, scope, ct)));
+        return new ResolvedImages(distinct.Zip(reads).ToDictionary(p => p.First, p => p.Second.Manifest, StringComparer.Ordinal));
     }
 
     /// <summary>Starts the manifest reads ahead of the render (reads only; the render records the uses).</summary>

@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ServerlessNews.Index;
 using ServerlessNews.Publishing;
 using ServerlessNews.Site;
 using ServerlessNews.Storage;
@@ -20,7 +21,7 @@ namespace ServerlessNews.Images;
 /// logged; a page that uses it keeps rendering with what it had. Storage errors escape: the host retries.
 /// </summary>
 public sealed partial class ImageUploadHandler(
-    BlobServiceClient blobs, ImageUses uses, SiteRefreshScheduler scheduler, IOptions<ImageOptions> options, ILogger<ImageUploadHandler> logger)
+    BlobServiceClient blobs, ImageUses uses, ArticleIndex articles, SiteRefreshScheduler scheduler, IOptions<ImageOptions> options, ILogger<ImageUploadHandler> logger)
 {
     /// <summary>Renditions are named by their content's hash: nothing ever replaces them.</summary>
     public const string ImmutableCacheControl = "public, max-age=31536000, immutable";
@@ -74,11 +75,20 @@ public sealed partial class ImageUploadHandler(
         await RerenderUsersAsync(name, ct);
     }
 
-    /// <summary>The pages that use the image, through the coalescing refresh queue (a page already queued is not queued again).</summary>
+    /// <summary>
+    /// The pages that use the image, and the listing fronts of those that lead with it (fronts show lead images), through
+    /// the coalescing refresh queue (a page already queued is not queued again).
+    /// </summary>
     private async Task RerenderUsersAsync(string name, CancellationToken ct)
     {
         var (articleIds, more) = await uses.UsedByAsync(name, Options.MaxRerenders, ct);
-        await scheduler.ScheduleAsync(articleIds.Select(id => new SiteOutput.ArticlePage(id)), ct);
+        var users = await Task.WhenAll(articleIds.Select(id => articles.GetAsync(id, ct)));
+        var fronts = users
+            .Where(a => a is { State: ArticleStates.Published } && a.ImageUrl is { } url && ImageReference.TryParseUploaded(url, out var lead) && lead == name)
+            .SelectMany(a => ListingRef.For(a!.Section, a.TagNames(), a.AuthorNames()))
+            .DistinctBy(listing => listing.Key)
+            .Select(listing => (SiteOutput)new SiteOutput.Front(listing));
+        await scheduler.ScheduleAsync(articleIds.Select(id => (SiteOutput)new SiteOutput.ArticlePage(id)).Concat(fronts), ct);
         if (more)
         {
             LogRerendersCapped(name, Options.MaxRerenders);

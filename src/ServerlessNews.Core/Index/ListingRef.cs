@@ -12,6 +12,15 @@ public sealed record ListingRef(string Kind, string Slug, string Name)
 
     public string Key => Kind == All ? All : Kind + "|" + Slug;
 
+    /// <summary>What its pages and feeds are called: "Latest news", "World", "Articles tagged Transport", "Articles by Ana Ruiz".</summary>
+    public string Heading => Kind switch
+    {
+        All => "Latest news",
+        TagKind => "Articles tagged " + Name,
+        AuthorKind => "Articles by " + Name,
+        _ => Name,
+    };
+
     /// <summary>The front page: "/", "/world/", "/tag/transport/", "/author/ana-ruiz/".</summary>
     public string BasePath => Kind switch
     {
@@ -24,8 +33,11 @@ public sealed record ListingRef(string Kind, string Slug, string Name)
     public string ArchivePath(string month) =>
         (Kind == All ? "/archive/" : BasePath) + month.Replace('-', '/') + "/";
 
-    /// <summary>Only the site and its sections have feeds.</summary>
-    public bool HasFeed => Kind is All or SectionKind;
+    /// <summary>Numbered pages after the front page: "/world/page/2/" (<paramref name="number"/> ≥ 2).</summary>
+    public string PagePath(int number) => BasePath + "page/" + number.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/";
+
+    /// <summary>"ServerlessNews", "ServerlessNews: World", "ServerlessNews: Articles tagged Transport": what a feed reader lists it as.</summary>
+    public string FeedTitle(string siteName) => Kind == All ? siteName : $"{siteName}: {Heading}";
 
     /// <summary>The listing's RSS 2.0 feed, beside its front page.</summary>
     public string RssPath => BasePath + "feed.xml";

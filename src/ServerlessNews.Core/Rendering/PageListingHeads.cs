@@ -34,12 +34,18 @@ public sealed class PageListingHeads(ListingHeads heads)
     {
         // A provisional page shows no related articles: its section list only.
         IEnumerable<string> shown = scope.Provisional ? [ListingHeads.SectionsKey] : CandidateKeys(document).Prepend(ListingHeads.SectionsKey);
-        var missing = shown.Where(k => !scope.Has(ScopeKey(k))).ToList();
-        if (scope.Provisional && missing.Count > 0 && heads.TryRecentSections(ProvisionalMaxAge, out var sections))
+        if (scope.Provisional && !scope.Has(ScopeKey(ListingHeads.SectionsKey)) && heads.TryRecentSections(ProvisionalMaxAge, out var sections))
         {
             scope.Seed(ScopeKey(ListingHeads.SectionsKey), Task.FromResult(new Read(sections)));
             return;
         }
+        Prefetch(shown, scope, ct);
+    }
+
+    /// <summary>Starts reading, in one request, the heads of <paramref name="keys"/> that the scope has not read yet (a listing page's).</summary>
+    public void Prefetch(IEnumerable<string> keys, RenderScope scope, CancellationToken ct)
+    {
+        var missing = keys.Where(k => !scope.Has(ScopeKey(k))).Distinct(StringComparer.Ordinal).ToList();
         if (missing.Count == 0)
         {
             return;

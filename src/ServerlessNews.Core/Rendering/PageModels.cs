@@ -44,6 +44,9 @@ public sealed record FeedLinkView(string Type, string Title, string Url)
     public const string AtomType = "application/atom+xml";
 }
 
+/// <summary>A link to another page of a sequence (a listing's pages): <paramref name="Rel"/> "prev", "next" or none.</summary>
+public sealed record PagerLinkView(string Name, string Url, string? Rel = null);
+
 /// <param name="CanonicalUrl">None on a page that asks not to be indexed (the 404 page, a removal notice).</param>
 public sealed record PageView(
     string Title,
@@ -59,4 +62,10 @@ public sealed record PageView(
 
     /// <summary>A schema.org BreadcrumbList (home → section → article), in a script of its own beside <see cref="JsonLd"/>.</summary>
     public string? BreadcrumbJsonLd { get; init; }
+
+    /// <summary>The previous and next pages of a sequence, as <c>&lt;link rel&gt;</c> in the head (those with a rel).</summary>
+    public IReadOnlyList<PagerLinkView> Pager { get; init; } = [];
+
+    /// <summary>Listing pages use the whole width (a grid of stories) instead of the article column.</summary>
+    public bool Wide { get; init; }
 }

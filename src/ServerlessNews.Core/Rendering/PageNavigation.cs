@@ -8,20 +8,18 @@ public sealed class PageNavigation(SectionIndex sections, PageListingHeads heads
 {
     private SiteOptions Site => site.Value;
 
+    /// <param name="section">The page's listing (an article page's section): its feeds are linked after the site's.</param>
     public async Task<PageView> DecorateAsync(PageView page, ListingRef? section, CancellationToken ct, RenderScope? scope = null)
     {
         var known = scope is not null
             ? [.. await SectionsAsync(scope, ct)] // a copy: this page may add its own
             : await sections.ListAsync(ct);
-        var feeds = new List<FeedLinkView>
+        var feeds = new List<FeedLinkView>();
+        foreach (var listing in section is null or { Kind: ListingRef.All } ? [ListingRef.Home] : new[] { ListingRef.Home, section })
         {
-            new(FeedLinkView.RssType, $"{Site.Name} (RSS)", Site.AbsoluteUrl(ListingRef.Home.RssPath)),
-            new(FeedLinkView.AtomType, $"{Site.Name} (Atom)", Site.AbsoluteUrl(ListingRef.Home.AtomPath)),
-        };
-        if (section is { Kind: ListingRef.SectionKind })
-        {
-            feeds.Add(new(FeedLinkView.RssType, $"{Site.Name}: {section.Name} (RSS)", Site.AbsoluteUrl(section.RssPath)));
-            feeds.Add(new(FeedLinkView.AtomType, $"{Site.Name}: {section.Name} (Atom)", Site.AbsoluteUrl(section.AtomPath)));
+            var title = listing.FeedTitle(Site.Name);
+            feeds.Add(new(FeedLinkView.RssType, title + " (RSS)", Site.AbsoluteUrl(listing.RssPath)));
+            feeds.Add(new(FeedLinkView.AtomType, title + " (Atom)", Site.AbsoluteUrl(listing.AtomPath)));
         }
         // A page's own section is listed even before its first article's listing rows exist.
         if (section is { Kind: ListingRef.SectionKind } && !known.Exists(s => s.Slug == section.Slug))

@@ -39,6 +39,7 @@ public sealed class PageRenderer(
         options.MemberAccessStrategy.Register<ArticleView>();
         options.MemberAccessStrategy.Register<PageView>();
         options.MemberAccessStrategy.Register<FeedLinkView>();
+        options.MemberAccessStrategy.Register<PagerLinkView>();
         return options;
     }
 
@@ -188,6 +189,17 @@ public sealed class PageRenderer(
 
     private string AbsoluteOrSite(string url) => url.StartsWith('/') ? Site.AbsoluteUrl(url) : url;
 
+    /// <summary>
+    /// The <c>og:image</c> tags of a page shared with an article's image (a listing page, with its lead story's): the
+    /// 16:9 crop of an upload with renditions, else the image's own URL.
+    /// </summary>
+    public IReadOnlyList<MetaTag> ShareImageMeta(ArticleImage image, ResolvedImages resolved)
+    {
+        var meta = new List<MetaTag>();
+        AddImageMeta(meta, ShareImageOf(image, resolved));
+        return meta;
+    }
+
     private static void AddImageMeta(List<MetaTag> meta, ShareImage image)
     {
         meta.Add(new("property", "og:image", image.Url));
@@ -263,7 +275,7 @@ public sealed class PageRenderer(
                 ["name"] = name,
                 ["url"] = Site.AbsoluteUrl(SitePaths.Author(name)),
             }).ToArray()),
-            ["publisher"] = PublisherJsonLd(),
+            ["publisher"] = OrganizationJsonLd(),
             ["image"] = ImageJsonLd(a.Image, resolved, share),
         };
         if (a.Dateline is not null)
@@ -286,7 +298,8 @@ public sealed class PageRenderer(
         return json.ToJsonString();
     }
 
-    private JsonObject PublisherJsonLd()
+    /// <summary>The site as a schema.org Organization with its logo: the publisher of every article, and the home page's own.</summary>
+    public JsonObject OrganizationJsonLd()
     {
         var logo = new JsonObject { ["@type"] = "ImageObject", ["url"] = AbsoluteOrSite(Brand.Logo) };
         if (Brand.LogoSize(Site.Name) is { } size)
@@ -328,23 +341,24 @@ public sealed class PageRenderer(
     }
 
     /// <summary>schema.org BreadcrumbList: home, the article's section, the article.</summary>
-    private string BreadcrumbJsonLd(ArticleView view)
+    private string BreadcrumbJsonLd(ArticleView view) => BreadcrumbJsonLd(
+    [
+        new(Site.Name, Site.AbsoluteUrl("/")),
+        new(view.Section.Name, Site.AbsoluteUrl(view.Section.Url)),
+        new(view.Headline, view.CanonicalUrl),
+    ]);
+
+    /// <summary>schema.org BreadcrumbList of the given steps (names and absolute URLs), from the home page down.</summary>
+    public static string BreadcrumbJsonLd(IReadOnlyList<LinkView> steps) => new JsonObject
     {
-        static JsonObject Item(int position, string name, string url) => new()
+        ["@context"] = "https://schema.org",
+        ["@type"] = "BreadcrumbList",
+        ["itemListElement"] = new JsonArray(steps.Select((step, i) => (JsonNode)new JsonObject
         {
             ["@type"] = "ListItem",
-            ["position"] = position,
-            ["name"] = name,
-            ["item"] = url,
-        };
-        return new JsonObject
-        {
-            ["@context"] = "https://schema.org",
-            ["@type"] = "BreadcrumbList",
-            ["itemListElement"] = new JsonArray(
-                Item(1, Site.Name, Site.AbsoluteUrl("/")),
-                Item(2, view.Section.Name, Site.AbsoluteUrl(view.Section.Url)),
-                Item(3, view.Headline, view.CanonicalUrl)),
-        }.ToJsonString();
-    }
+            ["position"] = i + 1,
+            ["name"] = step.Name,
+            ["item"] = step.Url,
+        }).ToArray()),
+    }.ToJsonString();
 }

@@ -9,8 +9,11 @@ using ServerlessNews.Storage;
 
 namespace ServerlessNews.Site;
 
-/// <summary>RSS 2.0 and Atom 1.0 feeds of the whole site and of each section, newest items first.</summary>
-public sealed class FeedWriter(BlobServiceClient blobs, ListingIndex listings, SectionIndex sections, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
+/// <summary>
+/// RSS 2.0 and Atom 1.0 feeds of every listing (the whole site, each section, tag and author), newest items first,
+/// beside the listing's front page and linked from it.
+/// </summary>
+public sealed class FeedWriter(BlobServiceClient blobs, ListingIndex listings, ListingNames names, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
 {
     private readonly BlobContainerClient _web = blobs.GetBlobContainerClient(StorageNames.WebContainer);
 
@@ -18,23 +21,15 @@ public sealed class FeedWriter(BlobServiceClient blobs, ListingIndex listings, S
 
     public async Task WriteAsync(ListingRef listing, CancellationToken ct)
     {
-        if (!listing.HasFeed)
-        {
-            return;
-        }
         var rows = await listings.TopAsync(listing.Key, refresh.Value.FeedItems, ct);
-        var sectionName = listing.Kind == ListingRef.All ? null
-            : rows.FirstOrDefault()?.ListingName
-              ?? (await sections.ListAsync(ct)).Find(s => s.Slug == listing.Slug)?.Name
-              ?? listing.Slug;
-        var feed = Build(listing, sectionName, rows);
+        var feed = Build(await names.NameAsync(listing, rows, ct), rows);
         await UploadAsync(listing.RssPath, feed.GetRss20Formatter(), FeedLinkView.RssType, ct);
         await UploadAsync(listing.AtomPath, feed.GetAtom10Formatter(), FeedLinkView.AtomType, ct);
     }
 
-    private SyndicationFeed Build(ListingRef listing, string? sectionName, List<ListingEntity> rows)
+    private SyndicationFeed Build(ListingRef listing, List<ListingEntity> rows)
     {
-        var title = sectionName is null ? Site.Name : $"{Site.Name}: {sectionName}";
+        var title = listing.FeedTitle(Site.Name);
         var pageUrl = new Uri(Site.AbsoluteUrl(listing.BasePath));
         var feed = new SyndicationFeed(title, $"The latest articles from {title}.", pageUrl)
         {

@@ -19,6 +19,21 @@ public sealed class RefreshOptions
     [Range(1, 200)]
     public int FrontPageSize { get; set; } = 20;
 
+    /// <summary>
+    /// Pages of a listing numbered from its newest (the front page, then <c>/page/2/</c>…): they shift with every new
+    /// article, so a publish renders all of them again; older articles are in the month archives.
+    /// </summary>
+    [Range(1, 20)]
+    public int FrontPages { get; set; } = 5;
+
+    /// <summary>Sections with a block of their newest articles on the home page, in the navigation's order.</summary>
+    [Range(0, 24)]
+    public int HomeSectionBlocks { get; set; } = 8;
+
+    /// <summary>Articles in each section block of the home page (a listing head holds 25).</summary>
+    [Range(1, 25)]
+    public int HomeSectionItems { get; set; } = 4;
+
     /// <summary>Articles per page of a month archive.</summary>
     [Range(1, 1000)]
     public int ArchivePageSize { get; set; } = 50;

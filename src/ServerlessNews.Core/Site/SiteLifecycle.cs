@@ -36,10 +36,7 @@ public sealed partial class SiteLifecycle(
             }
             outputs.Add(new SiteOutput.Front(listing));
             outputs.Add(new SiteOutput.Month(listing, t.Month));
-            if (listing.HasFeed)
-            {
-                outputs.Add(new SiteOutput.Feed(listing));
-            }
+            outputs.Add(new SiteOutput.Feed(listing));
             if (listing.Kind == ListingRef.All)
             {
                 outputs.Add(new SiteOutput.Sitemap(t.Month));

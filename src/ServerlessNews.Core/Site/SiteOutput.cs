@@ -16,7 +16,10 @@ public abstract record SiteOutput
 
     public sealed override string ToString() => Key;
 
-    /// <summary>A listing's front page (and, for the whole site, the home page, robots.txt and 404.html).</summary>
+    /// <summary>
+    /// A listing's front page and the numbered pages after it (<c>/world/page/2/</c>…, see <see cref="SitePages.WriteFrontAsync"/>);
+    /// for the whole site also robots.txt and 404.html.
+    /// </summary>
     public sealed record Front(ListingRef Listing) : SiteOutput
     {
         internal const string Kind = "front";
@@ -32,7 +35,7 @@ public abstract record SiteOutput
         public override string Key => Kind + "|" + YearMonth + "|" + Listing.Key;
     }
 
-    /// <summary>RSS and Atom feeds of the site or of a section.</summary>
+    /// <summary>RSS and Atom feeds of a listing: the site, a section, a tag or an author.</summary>
     public sealed record Feed(ListingRef Listing) : SiteOutput
     {
         internal const string Kind = "feed";
@@ -75,7 +78,7 @@ public abstract record SiteOutput
             Front.Kind when ListingRef.Parse(rest) is { } listing => new Front(listing),
             Month.Kind when rest.Length > 8 && rest[7] == '|' && Months.TryParse(rest[..7], out _) && ListingRef.Parse(rest[8..]) is { } listing =>
                 new Month(listing, rest[..7]),
-            Feed.Kind when ListingRef.Parse(rest) is { HasFeed: true } listing => new Feed(listing),
+            Feed.Kind when ListingRef.Parse(rest) is { } listing => new Feed(listing),
             Sitemap.Kind when Months.TryParse(rest, out _) => new Sitemap(rest),
             NewsSitemap.Kind when rest.Length == 0 => new NewsSitemap(),
             ArticlePage.Kind when SubmissionParser.IsValidArticleId(rest) => new ArticlePage(rest),

@@ -1,17 +1,35 @@
+using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
+using ServerlessNews.Articles;
+using ServerlessNews.Images;
 using ServerlessNews.Index;
 using ServerlessNews.Rendering;
 using ServerlessNews.Storage;
 
 namespace ServerlessNews.Site;
 
+/// <summary>A page rendered for <c>$web</c>: its blob name and its HTML.</summary>
+public sealed record RenderedPage(string BlobName, string Html);
+
 /// <summary>
-/// The HTML pages besides articles: listing front pages, month archives and the 404 page. Each reads a few rows of the listings table, never a blob or a whole table.
+/// The HTML pages besides articles: listing fronts (with their numbered pages), month archives and the 404 page.
+/// Each is a function of a few rows of the listing tables (heads, one partition query) and of the manifests of the
+/// images it shows; none reads a whole table or grows with the site.
 /// </summary>
 public sealed class SitePages(
-    BlobServiceClient blobs, ListingIndex listings, ListingMonths listingMonths, SectionIndex sections, PageNavigation navigation, NoticePages notices, PageRenderer renderer, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
+    BlobServiceClient blobs,
+    ListingIndex listings,
+    ListingMonths listingMonths,
+    ListingNames names,
+    PageListingHeads heads,
+    ImageResolver images,
+    PageNavigation navigation,
+    NoticePages notices,
+    PageRenderer renderer,
+    IOptions<SiteOptions> site,
+    IOptions<RefreshOptions> refresh)
 {
     public const string NotFoundBlob = "404.html";
     public const string HtmlType = "text/html; charset=utf-8";
@@ -19,36 +37,123 @@ public sealed class SitePages(
     /// <summary>Listings and feeds change with every publish; a CDN may keep them briefly.</summary>
     public const string ListingCacheControl = "public, max-age=60";
 
+    /// <summary>The lead image: the page's width on a phone; three fifths of the 72rem page beside its text from 50rem.</summary>
+    public const string LeadSizes = "(min-width: 72rem) 41rem, (min-width: 50rem) 58vw, calc(100vw - 2rem)";
+
+    /// <summary>A thumbnail: 7.5rem beside the text on a phone; a third of the page, above the text, from 50rem.</summary>
+    public const string ThumbnailSizes = "(min-width: 72rem) 22rem, (min-width: 50rem) 30vw, 7.5rem";
+
+    /// <summary>A section block's first image: the page's width on a phone, a block's (at least 16rem, at most about 22rem) from 50rem.</summary>
+    public const string BlockSizes = "(min-width: 50rem) 22rem, calc(100vw - 2rem)";
+
+    /// <summary>The widest image each can ask for, at twice its size on screen: larger renditions are not offered.</summary>
+    private const int LeadMaxWidth = 1312;
+
+    private const int ThumbnailMaxWidth = 704;
+
+    private const int BlockMaxWidth = 900;
+
     private readonly BlobContainerClient _web = blobs.GetBlobContainerClient(StorageNames.WebContainer);
 
     private SiteOptions Site => site.Value;
     private RefreshOptions Refresh => refresh.Value;
 
-    public async Task WriteFrontAsync(ListingRef listing, CancellationToken ct)
+    /// <summary>
+    /// Writes a listing's front (<see cref="RenderFrontAsync"/>) and removes numbered pages it no longer has; for the
+    /// whole site also the 404 page.
+    /// </summary>
+    public async Task WriteFrontAsync(ListingRef listing, CancellationToken ct, RenderScope? scope = null)
     {
-        var rowsTask = listings.NewestAsync(listing.Key, Refresh.FrontPageSize, ct);
-        var monthsTask = listingMonths.ListAsync(listing.Key, ct);
-        var rows = await rowsTask;
-        var months = await monthsTask;
-        var name = await NameOfAsync(listing, rows, ct);
-        var heading = listing.Kind switch
+        var pages = await RenderFrontAsync(listing, scope ?? RenderScope.ForOnePage(), ct);
+        await Task.WhenAll(pages.Select(page => WriteAsync(page.BlobName, page.Html, ct)));
+        // Numbered pages follow each other: the first missing one ends them (kills and a smaller FrontPages shorten them).
+        for (var number = pages.Count + 1; await _web.GetBlobClient(BlobName(listing.PagePath(number))).DeleteIfExistsAsync(cancellationToken: ct); number++)
         {
-            ListingRef.All => "Latest news",
-            ListingRef.TagKind => $"Articles tagged {name}",
-            ListingRef.AuthorKind => $"Articles by {name}",
-            _ => name,
-        };
-        var view = new ListingPageView(
-            heading,
-            rows.Select(ToItem).ToArray(),
-            [],
-            months.Select(m => new LinkView(Months.Display(m.RowKey), listing.ArchivePath(m.RowKey))).ToArray());
-        var title = listing.Kind == ListingRef.All ? $"{Site.Name}: latest news" : $"{heading} | {Site.Name}";
-        await WriteListingAsync(listing with { Name = name }, listing.BasePath, title, view, ct);
+        }
         if (listing.Kind == ListingRef.All)
         {
             await WriteNotFoundAsync(ct);
         }
+    }
+
+    /// <summary>
+    /// A listing's front page and the numbered pages after it (<c>/world/page/2/</c> up to <see cref="RefreshOptions.FrontPages"/>),
+    /// <see cref="RefreshOptions.FrontPageSize"/> articles each, newest first. Page one leads with the newest story and its image,
+    /// then the others with kickers, summaries and thumbnails (on the home page, then a block of the newest few of each section);
+    /// the numbered pages list articles without images. A new article shifts every numbered page, so they are rendered together,
+    /// from one query; the last links on to the month archive of the next older article, where pages never shift.
+    /// </summary>
+    /// <remarks>
+    /// Reads: the listing's head and the sections head (one request); for the home page, the heads of its sections (one request);
+    /// the listing's months (one query); past one page, the newest <c>FrontPages × FrontPageSize + 1</c> rows (one query); the
+    /// manifests of the uploaded images page one shows (one small blob each, shared within <paramref name="scope"/>).
+    /// </remarks>
+    public async Task<IReadOnlyList<RenderedPage>> RenderFrontAsync(ListingRef listing, RenderScope scope, CancellationToken ct)
+    {
+        var size = Refresh.FrontPageSize;
+        var shown = Refresh.FrontPages * size;
+        heads.Prefetch([listing.Key, ListingHeads.SectionsKey], scope, ct);
+        var monthsTask = listingMonths.ListAsync(listing.Key, ct);
+        var blocksTask = listing.Kind == ListingRef.All ? SectionBlocksAsync(scope, ct) : Task.FromResult(new List<SectionBlock>());
+        var rows = await listings.NewestAsync(listing.Key, size + 1, await heads.HeadAsync(listing.Key, scope, ct), ct);
+        if (rows.Count > size && Refresh.FrontPages > 1)
+        {
+            rows = await listings.TopAsync(listing.Key, shown + 1, ct);
+        }
+        listing = await names.NameAsync(listing, rows, ct);
+        var months = await monthsTask;
+        var blocks = await blocksTask;
+        var chunks = rows.Take(shown).Chunk(size).ToList();
+        if (chunks.Count == 0)
+        {
+            chunks.Add([]);
+        }
+        var olderMonth = rows.Count > shown ? Months.Of(rows[shown].PublishedAt) : null;
+
+        // Page one shows the lead's image and thumbnails, and so does each section block's first article.
+        var withImages = chunks[0].Concat(blocks.Select(b => b.Rows[0])).ToList();
+        var resolved = await images.ReadAsync(withImages.Select(UploadedImage).OfType<string>(), scope, ct);
+
+        var archive = months.Select(m => new LinkView(Months.Display(m.RowKey), listing.ArchivePath(m.RowKey))).ToArray();
+        FeedLinkView[] feeds = listing.Kind == ListingRef.All ? [] : FeedLinks(listing);
+        string PathOf(int index) => index == 0 ? listing.BasePath : listing.PagePath(index + 1);
+        var pages = new List<RenderedPage>(chunks.Count);
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            var pager = new List<PagerLinkView>();
+            if (i > 0)
+            {
+                pager.Add(new("Newer articles", PathOf(i - 1), "prev"));
+            }
+            if (i < chunks.Count - 1)
+            {
+                pager.Add(new("Older articles", PathOf(i + 1), "next"));
+            }
+            else if (olderMonth is not null)
+            {
+                pager.Add(new($"Older: {Months.Display(olderMonth)}", listing.ArchivePath(olderMonth), "next"));
+            }
+            var heading = i == 0 ? listing.Heading : $"{listing.Heading}, page {i + 1}";
+            var items = i == 0
+                ? chunks[0].Select((row, n) => n == 0
+                    ? WithImage(ToItem(row), row, resolved, LeadSizes, LeadMaxWidth, ImageLoading.Lead)
+                    : WithImage(ToItem(row), row, resolved, ThumbnailSizes, ThumbnailMaxWidth)).ToArray()
+                : chunks[i].Select(ToItem).ToArray();
+            var view = new ListingPageView(heading, items, pager, archive)
+            {
+                HasLead = i == 0 && items.Length > 0,
+                ShowSections = listing.Kind != ListingRef.SectionKind,
+                Blocks = i == 0 ? blocks.Select(b => BlockView(b.Section, b.Rows, resolved)).ToArray() : [],
+                Feeds = feeds,
+            };
+            var title = listing.Kind == ListingRef.All && i == 0 ? $"{Site.Name}: latest news" : $"{heading} | {Site.Name}";
+            IReadOnlyList<MetaTag> share = i == 0 && chunks[0].FirstOrDefault() is { ImageUrl: { } url } lead
+                ? renderer.ShareImageMeta(new ArticleImage(url, lead.ImageAlt ?? ""), resolved)
+                : [];
+            LinkView[] crumbs = i == 0 ? [] : [new($"Page {i + 1}", PathOf(i))];
+            pages.Add(new(BlobName(PathOf(i)), await RenderListingAsync(listing, PathOf(i), title, view, share, crumbs, scope, ct)));
+        }
+        return pages;
     }
 
     /// <summary>Every page of one month of a listing. Months before it never change when new articles arrive.</summary>
@@ -58,11 +163,12 @@ public sealed class SitePages(
         {
             return;
         }
+        var scope = RenderScope.ForOnePage();
         var rowsTask = listings.RangeAsync(listing.Key, start, start.AddMonths(1), ct);
         var monthsTask = listingMonths.ListAsync(listing.Key, ct);
         var rows = await rowsTask;
         var months = (await monthsTask).Select(m => m.RowKey).ToList();
-        var name = await NameOfAsync(listing, rows, ct);
+        listing = await names.NameAsync(listing, rows, ct);
         var newer = months.LastOrDefault(m => string.CompareOrdinal(m, month) > 0);
         var older = months.FirstOrDefault(m => string.CompareOrdinal(m, month) < 0);
         var pages = rows.Chunk(Refresh.ArchivePageSize).ToList();
@@ -74,26 +180,30 @@ public sealed class SitePages(
         string PagePath(int index) => index == 0 ? archive : archive + $"page/{index + 1}/";
         for (var i = 0; i < pages.Count; i++)
         {
-            var pager = new List<LinkView> { new("Latest", listing.BasePath) };
+            var pager = new List<PagerLinkView> { new("Latest", listing.BasePath) };
             if (newer is not null)
             {
                 pager.Add(new($"Newer: {Months.Display(newer)}", listing.ArchivePath(newer)));
             }
             if (i > 0)
             {
-                pager.Add(new("Previous page", PagePath(i - 1)));
+                pager.Add(new("Previous page", PagePath(i - 1), "prev"));
             }
             if (i < pages.Count - 1)
             {
-                pager.Add(new("Next page", PagePath(i + 1)));
+                pager.Add(new("Next page", PagePath(i + 1), "next"));
             }
             if (older is not null)
             {
                 pager.Add(new($"Older: {Months.Display(older)}", listing.ArchivePath(older)));
             }
-            var heading = (listing.Kind == ListingRef.All ? "" : name + ": ") + Months.Display(month) + (i > 0 ? $", page {i + 1}" : "");
-            var view = new ListingPageView(heading, pages[i].Select(ToItem).ToArray(), pager, []);
-            await WriteListingAsync(listing with { Name = name }, PagePath(i), $"{heading} | {Site.Name}", view, ct);
+            var heading = (listing.Kind == ListingRef.All ? "" : listing.Name + ": ") + Months.Display(month) + (i > 0 ? $", page {i + 1}" : "");
+            var view = new ListingPageView(heading, pages[i].Select(ToItem).ToArray(), pager, [])
+            {
+                ShowSections = listing.Kind != ListingRef.SectionKind,
+            };
+            var crumbs = new[] { new LinkView(Months.Display(month) + (i > 0 ? $", page {i + 1}" : ""), PagePath(i)) };
+            await WriteAsync(BlobName(PagePath(i)), await RenderListingAsync(listing, PagePath(i), $"{heading} | {Site.Name}", view, [], crumbs, scope, ct), ct);
         }
         // Pages left over from when the month was longer (kills shrink it).
         for (var i = pages.Count; await _web.GetBlobClient(BlobName(PagePath(i))).DeleteIfExistsAsync(cancellationToken: ct); i++)
@@ -106,9 +216,13 @@ public sealed class SitePages(
         await WriteAsync(NotFoundBlob, await notices.RenderAsync(NoticePages.NotFound, ct), ct);
     }
 
-    private async Task WriteListingAsync(ListingRef listing, string path, string title, ListingPageView view, CancellationToken ct)
+    /// <param name="share">The <c>og:image</c> tags of the lead story's image; none for the brand's default.</param>
+    /// <param name="crumbs">Where the page is below its listing's front page (a numbered page, a month), for the BreadcrumbList.</param>
+    private async Task<string> RenderListingAsync(
+        ListingRef listing, string path, string title, ListingPageView view, IReadOnlyList<MetaTag> share, IReadOnlyList<LinkView> crumbs, RenderScope scope, CancellationToken ct)
     {
-        var description = listing.Kind == ListingRef.All ? $"The latest news from {Site.Name}." : $"{view.Heading}: the latest from {Site.Name}.";
+        var home = listing.Kind == ListingRef.All;
+        var description = home ? $"The latest news from {Site.Name}." : $"{view.Heading}: the latest from {Site.Name}.";
         var canonical = Site.AbsoluteUrl(path);
         var meta = new List<MetaTag>
         {
@@ -117,32 +231,90 @@ public sealed class SitePages(
             new("property", "og:title", title),
             new("property", "og:description", description),
             new("property", "og:url", canonical),
-            new("name", "twitter:card", "summary"),
         };
-        var page = await navigation.DecorateAsync(new PageView(title, description, canonical, meta, null), listing, ct);
-        var html = await renderer.RenderPageAsync("listing.liquid", page, new Dictionary<string, object?> { ["listing"] = view }, ct);
-        await WriteAsync(BlobName(path), html, ct);
+        meta.AddRange(share);
+        // The home page says who publishes the site; every other listing page where it is in it.
+        var steps = new List<LinkView> { new(Site.Name, "/") };
+        if (!home)
+        {
+            steps.Add(new(listing.Heading, listing.BasePath));
+        }
+        steps.AddRange(crumbs);
+        var page = new PageView(title, description, canonical, meta, home && path == listing.BasePath ? SiteJsonLd() : null)
+        {
+            BreadcrumbJsonLd = steps.Count > 1 ? PageRenderer.BreadcrumbJsonLd(steps.Select(s => s with { Url = Site.AbsoluteUrl(s.Url) }).ToArray()) : null,
+            Pager = view.Pager,
+            Wide = view.HasLead || view.Blocks.Count > 0,
+        };
+        page = await navigation.DecorateAsync(page, listing, ct, scope);
+        return await renderer.RenderPageAsync("listing.liquid", page, new Dictionary<string, object?> { ["listing"] = view }, ct);
     }
 
-    private async Task<string> NameOfAsync(ListingRef listing, List<ListingEntity> rows, CancellationToken ct)
+    /// <summary>The home page's schema.org Organization (with its logo) and WebSite, linked by their ids.</summary>
+    private string SiteJsonLd()
     {
-        if (rows.Count > 0 && rows[0] is { ListingName.Length: > 0 } row)
+        var home = Site.AbsoluteUrl("/");
+        var organization = renderer.OrganizationJsonLd();
+        organization["@id"] = home + "#organization";
+        return new JsonObject
         {
-            return row.ListingName;
-        }
-        if (listing.Kind == ListingRef.SectionKind)
-        {
-            if ((await sections.ListAsync(ct)).Find(s => s.Slug == listing.Slug) is { } known)
-            {
-                return known.Name;
-            }
-        }
-        return listing.Name;
+            ["@context"] = "https://schema.org",
+            ["@graph"] = new JsonArray(
+                organization,
+                new JsonObject
+                {
+                    ["@type"] = "WebSite",
+                    ["@id"] = home + "#website",
+                    ["name"] = Site.Name,
+                    ["url"] = home,
+                    ["inLanguage"] = Site.Language,
+                    ["publisher"] = new JsonObject { ["@id"] = home + "#organization" },
+                }),
+        }.ToJsonString();
     }
+
+    private FeedLinkView[] FeedLinks(ListingRef listing) =>
+    [
+        new(FeedLinkView.RssType, "RSS feed", Site.AbsoluteUrl(listing.RssPath)),
+        new(FeedLinkView.AtomType, "Atom feed", Site.AbsoluteUrl(listing.AtomPath)),
+    ];
+
+    /// <summary>
+    /// The newest few articles of each section the navigation lists (at most <see cref="RefreshOptions.HomeSectionBlocks"/>),
+    /// from their heads, read in one request: the home page's cost does not grow with its sections or articles.
+    /// </summary>
+    private async Task<List<SectionBlock>> SectionBlocksAsync(RenderScope scope, CancellationToken ct)
+    {
+        var sections = (await navigation.SectionsAsync(scope, ct))
+            .Take(Refresh.HomeSectionBlocks)
+            .Select(s => new ListingRef(ListingRef.SectionKind, s.Slug, s.Name))
+            .ToList();
+        heads.Prefetch(sections.Select(s => s.Key), scope, ct);
+        var blocks = await Task.WhenAll(sections.Select(async section =>
+            new SectionBlock(section, await listings.NewestAsync(section.Key, Refresh.HomeSectionItems, await heads.HeadAsync(section.Key, scope, ct), ct))));
+        return blocks.Where(b => b.Rows.Count > 0).ToList();
+    }
+
+    private sealed record SectionBlock(ListingRef Section, List<ListingEntity> Rows);
+
+    private static SectionBlockView BlockView(ListingRef section, List<ListingEntity> rows, ResolvedImages resolved) => new(
+        "block-" + section.Slug,
+        new LinkView(section.Name, section.BasePath),
+        rows.Select((row, n) => n == 0 ? WithImage(ToItem(row), row, resolved, BlockSizes, BlockMaxWidth) : ToItem(row)).ToArray());
+
+    /// <summary>The uploaded image a row shows, by its name in the <c>images</c> container; null for none or an external URL.</summary>
+    private static string? UploadedImage(ListingEntity row) =>
+        row.ImageUrl is { } url && ImageReference.TryParseUploaded(url, out var name) ? name : null;
+
+    /// <summary>The item with its image: the lead story's (fetched first) or a thumbnail (loaded when near the screen).</summary>
+    private static ListingItemView WithImage(
+        ListingItemView item, ListingEntity row, ResolvedImages resolved, string sizes, int maxWidth, ImageLoading loading = ImageLoading.Lazy) =>
+        row.ImageUrl is { } url ? item with { Image = FigureMarkup.Image(url, row.ImageAlt ?? "", resolved, sizes, loading, maxWidth) } : item;
 
     public static ListingItemView ToItem(ListingEntity row) => new(
         row.ArticleId,
         row.Headline,
+        row.Kicker,
         row.Summary,
         row.Path,
         new LinkView(row.Section, SitePaths.Section(row.Section)),

@@ -14,7 +14,9 @@ public static class SiteServiceCollectionExtensions
         var members = PageRenderer.Options.MemberAccessStrategy;
         members.Register<ListingItemView>();
         members.Register<ListingPageView>();
+        members.Register<SectionBlockView>();
 
+        services.AddSingleton<ListingNames>();
         services.AddSingleton<SitePages>();
         services.AddSingleton<FeedWriter>();
         services.AddSingleton<SitemapWriter>();

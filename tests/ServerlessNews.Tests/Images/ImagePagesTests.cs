@@ -24,6 +24,9 @@ public sealed class ImagePagesTests(StorageFixture storage) : IClassFixture<Stor
         await storage.DrainAsync();
 
         var before = Html.Parse((await storage.PageAsync(PathOf("late-images")))!);
+        var listedBefore = Html.Parse((await storage.WebFileAsync("/world/"))!).QuerySelectorAll(".stories > li")
+            .Single(li => li.QuerySelector("h2 a")!.GetAttribute("href") == PathOf("late-images"));
+        Assert.Equal("/images/late/lead.jpg", listedBefore.QuerySelector(".thumb img")!.GetAttribute("src"));
         var lead = before.QuerySelector("figure.lead-image img")!;
         Assert.Equal("/images/late/lead.jpg", lead.GetAttribute("src"));
         Assert.Equal("high", lead.GetAttribute("fetchpriority"));
@@ -34,6 +37,11 @@ public sealed class ImagePagesTests(StorageFixture storage) : IClassFixture<Stor
         await TestImages.UploadAndProcessAsync(storage, "late/lead.jpg", TestImages.Jpeg(2400, 1600));
         await TestImages.UploadAndProcessAsync(storage, "late/chart.png", TestImages.Png(800, 500));
         Assert.True(await storage.DrainRefreshQueueAsync() >= 1, "no page was queued for re-rendering");
+
+        // Its section's front, rendered before the renditions, is rendered again with them.
+        var front = Html.Parse((await storage.WebFileAsync("/world/"))!);
+        var listed = front.QuerySelectorAll(".stories > li").Single(li => li.QuerySelector("h2 a")!.GetAttribute("href") == PathOf("late-images"));
+        Assert.Equal(["image/avif", "image/webp"], listed.QuerySelectorAll(".thumb picture source").Select(s => s.GetAttribute("type")));
 
         var after = Html.Parse((await storage.PageAsync(PathOf("late-images")))!);
         var picture = after.QuerySelector("figure.lead-image picture")!;
@@ -85,7 +93,9 @@ public sealed class ImagePagesTests(StorageFixture storage) : IClassFixture<Stor
 
         await TestImages.UploadAndProcessAsync(storage, "shared.jpg", TestImages.Jpeg(900, 600));
         var queued = await storage.Queue(StorageNames.RefreshQueue).PeekMessagesAsync(maxMessages: 32);
-        Assert.Equal([new SiteOutput.ArticlePage("uses-shared-1").Key, new SiteOutput.ArticlePage("uses-shared-2").Key],
+        // Both pages, and the fronts of the listings of the one that leads with it (fronts show lead images only).
+        string[] fronts = ["front|all", "front|author|ana-ruiz", "front|author|tom-becker", "front|section|world", "front|tag|portugal", "front|tag|transport"];
+        Assert.Equal([new SiteOutput.ArticlePage("uses-shared-1").Key, new SiteOutput.ArticlePage("uses-shared-2").Key, .. fronts],
             queued.Value.Select(m => m.MessageText).Order(StringComparer.Ordinal));
         await storage.DrainRefreshQueueAsync();
         Assert.NotNull(Html.Parse((await storage.PageAsync(PathOf("uses-shared-2")))!).QuerySelector(".article-body picture"));

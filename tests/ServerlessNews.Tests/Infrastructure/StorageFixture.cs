@@ -43,8 +43,11 @@ public class StorageFixture : IAsyncLifetime
         await Get<StorageBootstrap>().EnsureCreatedAsync(CancellationToken.None);
     }
 
-    /// <summary>A fresh set of Core services on this Azurite: what a restarted host would have (with other settings, if given).</summary>
-    public ServiceProvider BuildServices(Dictionary<string, string?>? settings = null)
+    /// <summary>
+    /// A fresh set of Core services on this Azurite: what a restarted host would have (with other settings, if given, and
+    /// <paramref name="configure"/> applied after the hosts' registrations).
+    /// </summary>
+    public ServiceProvider BuildServices(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? Settings()).Build();
         var services = new ServiceCollection();
@@ -52,6 +55,7 @@ public class StorageFixture : IAsyncLifetime
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddServerlessNews(configuration);
         services.AddSingleton<TimeProvider>(Clock);
+        configure?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 

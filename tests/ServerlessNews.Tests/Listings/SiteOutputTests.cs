@@ -16,6 +16,8 @@ public sealed class SiteOutputTests
         "month|2026-11|section|world",
         "feed|all",
         "feed|section|world",
+        "feed|tag|transport",
+        "feed|author|ana-ruiz",
         "sitemap|2026-11",
         "newsmap",
         "article|harbour-bridge-reopens",
@@ -50,7 +52,7 @@ public sealed class SiteOutputTests
     [InlineData("month|2026-13|all")]
     [InlineData("month|2026-11all")]
     [InlineData("month|2026-11|")]
-    [InlineData("feed|tag|transport")]
+    [InlineData("feed|shelf|transport")]
     [InlineData("sitemap|november")]
     [InlineData("newsmap|x")]
     [InlineData("article|Not_An_Id")]

@@ -152,7 +152,7 @@ public sealed class SiteTests(SiteFixture storage) : IClassFixture<SiteFixture>
         var queued = (await storage.Queue(StorageNames.RefreshQueue).PeekMessagesAsync(32)).Value.Select(m => m.MessageText).Order(StringComparer.Ordinal);
         string[] expected =
         [
-            "feed|all", "feed|section|solo", "front|all", "front|author|sam-solo", "front|section|solo", "front|tag|lone",
+            "feed|all", "feed|author|sam-solo", "feed|section|solo", "feed|tag|lone", "front|all", "front|author|sam-solo", "front|section|solo", "front|tag|lone",
             $"month|{month}|all", $"month|{month}|author|sam-solo", $"month|{month}|section|solo", $"month|{month}|tag|lone",
             "newsmap", $"sitemap|{month}",
         ];

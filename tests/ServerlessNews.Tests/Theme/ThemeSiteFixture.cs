@@ -56,6 +56,9 @@ public sealed class ThemeSiteFixture : DevServerFixture
         Directory.CreateDirectory(Artifacts);
         await TestImages.UploadAndProcessAsync(this, "2026/11/bridge-lead.jpg", TestImages.Jpeg(2400, 1600));
         await TestImages.UploadAndProcessAsync(this, "2026/11/crossings.png", TestImages.Png(1200, 700));
+        // The fronts' thumbnails: most stories have a photo, as a newsroom's do.
+        await TestImages.UploadAndProcessAsync(this, "2026/11/talks.jpg", TestImages.Jpeg(1600, 1067));
+        await TestImages.UploadAndProcessAsync(this, "2026/11/market.jpg", TestImages.Jpeg(1200, 800));
         await this.SubmitAsync(TestArticles.Valid("bridge-with-images")
             .With("headline", "Harbour bridge reopens two weeks early after round-the-clock repairs")
             .With("summary", "The bridge, which carries 150,000 vehicles a day, reopened on Friday after six weeks of work on its deck and cables.")
@@ -69,10 +72,14 @@ public sealed class ThemeSiteFixture : DevServerFixture
             .WithBody("markdown", ImageArticleBody));
         await this.SubmitAsync(JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "samples", "harbour-bridge-reopens.json")))!);
         string[] sections = ["World", "World", "Business", "Sport", "World", "Business"];
+        string?[] images = ["images/2026/11/talks.jpg", null, "images/2026/11/market.jpg", "images/2026/11/talks.jpg", "images/2026/11/market.jpg", null];
+        string?[] kickers = ["Analysis", null, "Markets", "Exclusive", null, "Explainer"];
         for (var i = 0; i < sections.Length; i++)
         {
             var at = new DateTimeOffset(2026, 11, 26, 9 + i, 0, 0, TimeSpan.Zero).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-            await this.SubmitAsync(TestArticles.Valid($"story-{i}").Without("image")
+            await this.SubmitAsync(TestArticles.Valid($"story-{i}")
+                .With("image", images[i] is { } url ? new JsonObject { ["url"] = url, ["alt"] = "Delegates arrive for the talks" } : null)
+                .With("kicker", kickers[i])
                 .With("section", sections[i])
                 .With("headline", $"Story {i + 1}: ministers agree a timetable for the next round of talks")
                 .With("summary", "Negotiators met again after a pause of several weeks.")

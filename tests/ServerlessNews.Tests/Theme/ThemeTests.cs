@@ -167,6 +167,41 @@ public sealed class ThemeTests(ThemeSiteFixture site, ITestOutputHelper output) 
     }
 
     [Fact]
+    public async Task Fronts_lead_with_a_rendition_that_fits_beside_the_headline_on_a_desktop_and_above_it_on_a_phone()
+    {
+        foreach (var path in new[] { "/", "/world/" })
+        {
+            foreach (var width in new[] { 390, 1280 })
+            {
+                var page = await site.OpenAsync(path, new() { ViewportSize = new() { Width = width, Height = width == 390 ? 844 : 800 } });
+                var lead = page.Locator(".stories > li.lead");
+                var image = lead.Locator(".thumb img");
+                var loaded = await image.EvaluateAsync<JsonElement>("i => ({ complete: i.complete, shown: i.getBoundingClientRect().width, source: i.currentSrc })");
+                var (shown, source) = (loaded.GetProperty("shown").GetDouble(), loaded.GetProperty("source").GetString()!);
+                // A rendition (AVIF, the first source Chromium takes), at least as wide as it is shown and less than twice as wide.
+                Assert.True(loaded.GetProperty("complete").GetBoolean());
+                var rendition = System.Text.RegularExpressions.Regex.Match(source, @"^.*/images/_/2026/11/[a-z-]+-[0-9a-f]{12}-(\d+)\.avif$");
+                Assert.True(rendition.Success, source);
+                Assert.InRange(int.Parse(rendition.Groups[1].Value, CultureInfo.InvariantCulture), shown, 2 * shown);
+                var picture = (await image.BoundingBoxAsync())!;
+                var headline = (await lead.Locator("h2").BoundingBoxAsync())!;
+                Assert.True(width == 1280 ? picture.X + picture.Width <= headline.X : picture.Y + picture.Height <= headline.Y,
+                    $"{path} at {width} px: the lead image is not {(width == 1280 ? "beside" : "above")} its headline");
+                // Thumbnails load when they come near the screen; each is cropped to 3:2 without moving the text.
+                var thumbnails = page.Locator(".stories > li:not(.lead) .thumb img");
+                Assert.True(await thumbnails.CountAsync() >= 2, $"{path}: fewer than two thumbnails");
+                foreach (var thumbnail in await thumbnails.AllAsync())
+                {
+                    Assert.Equal("lazy", await thumbnail.GetAttributeAsync("loading"));
+                    var box = (await thumbnail.BoundingBoxAsync())!;
+                    Assert.InRange(box.Width / box.Height, 1.45, 1.55);
+                }
+                await page.Context.CloseAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task The_header_footer_and_every_brand_file_a_page_links_are_there()
     {
         var page = Html.Parse(await site.Client.GetStringAsync(new Uri(ThemeSiteFixture.ImageArticle, UriKind.Relative)));
