@@ -232,8 +232,16 @@ public sealed class FrontTests(FrontsFixture site) : IClassFixture<FrontsFixture
         var rowKey = ListingEntity.RowKeyFor(at, "old-shape");
         var row = new TableEntity("tag|old-shape", rowKey)
         {
-            ["ArticleId"] = "old-shape", ["ListingName"] = "Old Shape", ["Revision"] = 1L, ["Headline"] = "Stored before images", ["Summary"] = "An old row.",
-            ["Path"] = "/world/2024/06/01/old-shape/", ["Section"] = "World", ["Authors"] = "[\"Ana Ruiz\"]", ["Tags"] = "[\"Old Shape\"]", ["PublishedAt"] = at,
+            ["ArticleId"] = "old-shape",
+            ["ListingName"] = "Old Shape",
+            ["Revision"] = 1L,
+            ["Headline"] = "Stored before images",
+            ["Summary"] = "An old row.",
+            ["Path"] = "/world/2024/06/01/old-shape/",
+            ["Section"] = "World",
+            ["Authors"] = "[\"Ana Ruiz\"]",
+            ["Tags"] = "[\"Old Shape\"]",
+            ["PublishedAt"] = at,
         };
         await site.Table(StorageNames.ListingsTable).AddEntityAsync(row);
         var head = $$"""[{"rowKey":"{{rowKey}}","articleId":"old-shape","listingName":"Old Shape","revision":1,"headline":"Stored before images","summary":"An old row.","path":"/world/2024/06/01/old-shape/","section":"World","authors":"[\"Ana Ruiz\"]","tags":"[\"Old Shape\"]","publishedAt":"2024-06-01T09:00:00+00:00","updatedAt":null}]""";
