@@ -57,6 +57,7 @@ var tableNames = [
   'listingheads' // the newest rows of each listing, one row each: what a page reads in one request
   'comments'
   'commenters'
+  'deliveries' // every webhook-id seen, site-wide: a delivery replayed elsewhere is refused
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-08-01' = {

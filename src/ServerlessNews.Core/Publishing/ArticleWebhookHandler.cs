@@ -8,7 +8,7 @@ namespace ServerlessNews.Publishing;
 
 /// <summary><c>POST /api/articles</c>: the CMS webhook, signed with Standard Webhooks.</summary>
 public sealed class ArticleWebhookHandler(
-    StandardWebhookVerifier verifier, ArticleIngest ingest, Publisher publisher, IOptions<WebhookOptions> options)
+    StandardWebhookVerifier verifier, WebhookDeliveries deliveries, ArticleIngest ingest, Publisher publisher, IOptions<WebhookOptions> options)
 {
     public Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct) => Problems.GuardAsync(async () =>
     {
@@ -41,6 +41,10 @@ public sealed class ArticleWebhookHandler(
             return Problems.Validation(parsed.Errors.ToDictionary());
         }
         var submission = parsed.Submission!;
+        if (await deliveries.ClaimAsync(id, "submit " + submission.Id, body, ct) == DeliveryClaim.Conflict)
+        {
+            return WebhookDeliveries.Conflict();
+        }
         var statusUrl = $"/api/articles/{submission.Id}";
         var deliveryId = "webhook:" + id;
         var accepted = await ingest.AcceptAsync(submission, body, ".json", deliveryId, "webhook " + id, ct,

@@ -22,6 +22,7 @@ public static class StorageNames
     public const string ListingHeadsTable = "listingheads";
     public const string CommentsTable = "comments";
     public const string CommentersTable = "commenters";
+    public const string DeliveriesTable = "deliveries";
 
     /// <summary>The blob path a blob trigger watches for CMS drops.</summary>
     public const string InboxBlobPath = InboxContainer + "/{name}";
@@ -32,5 +33,5 @@ public static class StorageNames
     public static readonly IReadOnlyList<string> Queues = [PublishQueue, RefreshQueue, ModerateQueue];
 
     public static readonly IReadOnlyList<string> Tables =
-        [ArticlesTable, ListingsTable, ListingHeadsTable, CommentsTable, CommentersTable];
+        [ArticlesTable, ListingsTable, ListingHeadsTable, CommentsTable, CommentersTable, DeliveriesTable];
 }

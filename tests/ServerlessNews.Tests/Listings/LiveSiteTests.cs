@@ -1,4 +1,5 @@
 using System.Net;
+using ServerlessNews.Publishing;
 using ServerlessNews.Tests.Infrastructure;
 using static ServerlessNews.Tests.Infrastructure.SiteData;
 
@@ -20,7 +21,7 @@ public sealed class LiveSiteTests(LiveDevServerFixture server) : IClassFixture<L
         await UntilAsync(async () => (await GetAsync("/live-wire/"))?.Contains(path, StringComparison.Ordinal) == true, "the section page to list the article");
         Assert.Contains(path, (await GetAsync("/feed.xml"))!, StringComparison.Ordinal);
 
-        var deleted = await Client.SendAsync(Webhook.SignedRequest(HttpMethod.Delete, "/api/articles/live-wire-story", []));
+        var deleted = await Client.SendAsync(Webhook.SignedRequest(HttpMethod.Delete, "/api/articles/live-wire-story", KillRequest.Body("live-wire-story")));
         Assert.Equal(HttpStatusCode.Accepted, deleted.StatusCode);
 
         await UntilAsync(async () => (await GetAsync("/live-wire/"))?.Contains(path, StringComparison.Ordinal) == false, "the section page to drop the article");
