@@ -29,6 +29,8 @@ public static class AppSettings
         new("Moderation__HoldWords", DeployedToAzure: false),
         new("Moderation__SpamWords", DeployedToAzure: false),
         new("Moderation__LinkHoldThreshold", DeployedToAzure: false),
+        new("Moderation__KnownCommenter", DeployedToAzure: false),
+        new("Moderation__KnownCommenterMinApproved", DeployedToAzure: false),
         new("Moderation__Classifier", DeployedToAzure: false),
         new("Moderation__ClassifierEndpoint", DeployedToAzure: false),
         new("Comments__MaxLength", DeployedToAzure: false),

@@ -143,6 +143,7 @@ public sealed class CommentStore(TableServiceClient tables)
             ArticleId = comment.ArticleId,
             CommentId = comment.CommentId,
             Status = comment.Status,
+            AuthorName = comment.AuthorName,
         }, TableUpdateMode.Replace, ct);
 
     /// <summary>
@@ -160,15 +161,24 @@ public sealed class CommentStore(TableServiceClient tables)
     public async Task ChangePageStampAsync(string articleId, CancellationToken ct) =>
         await _comments.UpsertEntityAsync(new TableEntity(articleId, PageStampRow) { ["Stamp"] = Guid.NewGuid().ToString("N") }, TableUpdateMode.Replace, ct);
 
-    /// <summary>True when this commenter has an approved comment: a query within their own partition.</summary>
-    public async Task<CommenterRef?> FindApprovedAsync(string emailHash, CancellationToken ct)
+    /// <summary>
+    /// The <paramref name="needed"/>th approved comment of this email under this name (in any case), or null when it
+    /// has fewer: a query within the commenter's own partition. A ref written before refs carried the name is
+    /// matched through its comment's row.
+    /// </summary>
+    public async Task<CommenterRef?> FindApprovedAsync(string emailHash, string authorName, int needed, CancellationToken ct)
     {
         var filter = TableClient.CreateQueryFilter<CommenterRef>(r =>
             r.PartitionKey == emailHash && r.RowKey.CompareTo(CommenterRef.RowPrefix) >= 0 && r.RowKey.CompareTo("c}") < 0 &&
             r.Status == CommentStatus.Approved);
-        await foreach (var row in _commenters.QueryAsync<CommenterRef>(filter, maxPerPage: 1, cancellationToken: ct))
+        var found = 0;
+        await foreach (var row in _commenters.QueryAsync<CommenterRef>(filter, cancellationToken: ct))
         {
-            return row;
+            var name = row.AuthorName ?? (await GetAsync(row.ArticleId, row.CommentId, ct))?.AuthorName;
+            if (string.Equals(name?.Trim(), authorName.Trim(), StringComparison.OrdinalIgnoreCase) && ++found >= needed)
+            {
+                return row;
+            }
         }
         return null;
     }

@@ -11,6 +11,19 @@ public enum ModerationMode
     Post,
 }
 
+/// <summary>The previously-approved fast path of the moderation pipeline.</summary>
+public enum KnownCommenterRule
+{
+    /// <summary>
+    /// A comment whose name (in any case) and email match approved comments is approved, as WordPress does: an
+    /// email alone, which anyone who learns it can type, approves nothing.
+    /// </summary>
+    NameAndEmail,
+
+    /// <summary>No fast path: every comment goes through the other rules and the mode.</summary>
+    Off,
+}
+
 /// <summary>The moderation pipeline and API (section "Moderation", e.g. <c>Moderation__Key</c>).</summary>
 public sealed class ModerationOptions : IValidatableObject
 {
@@ -37,6 +50,13 @@ public sealed class ModerationOptions : IValidatableObject
 
     /// <summary>Words or phrases that mark a comment as spam, matched on word boundaries, any case.</summary>
     public string[] SpamWords { get; set; } = [];
+
+    /// <summary>The previously-approved fast path: <c>NameAndEmail</c> (default) or <c>Off</c>.</summary>
+    public KnownCommenterRule KnownCommenter { get; set; } = KnownCommenterRule.NameAndEmail;
+
+    /// <summary>How many approved comments under the same name and email the fast path needs. Default 1.</summary>
+    [Range(1, 100)]
+    public int KnownCommenterMinApproved { get; set; } = 1;
 
     /// <summary>A comment with at least this many links is held. Default 2; 0 turns the rule off.</summary>
     [Range(0, 1000)]
