@@ -37,6 +37,8 @@ public static class AppSettings
         new("Comments__CloseAfterDays", DeployedToAzure: false),
         new("Comments__MaxDepth", DeployedToAzure: false),
         new("Comments__FloodWindow", DeployedToAzure: false),
+        new("Comments__ArticleRateLimit", DeployedToAzure: false),
+        new("Comments__SiteRateLimit", DeployedToAzure: false),
         new("Comments__AllowedOrigins", DeployedToAzure: false), // the origin of Site__BaseUrl when not set
         new("Comments__ApiBaseUrl", DeployedToAzure: true), // the Function App's URL: the static site has no /api
         new("Comments__TrustForwardedFor", DeployedToAzure: false),
