@@ -30,18 +30,7 @@ public sealed class BodyRenderer
         .UseCitations()
         .Build();
 
-    private readonly HtmlSanitizer _sanitizer = CreateSanitizer();
-
-    private static HtmlSanitizer CreateSanitizer()
-    {
-        var sanitizer = new HtmlSanitizer();
-        sanitizer.AllowedSchemes.Clear();
-        sanitizer.AllowedSchemes.UnionWith(["http", "https", "mailto"]);
-        // Editors' classes and ids could collide with the theme; the theme styles plain elements.
-        sanitizer.AllowedAttributes.Remove("class");
-        sanitizer.AllowedAttributes.Remove("id");
-        return sanitizer;
-    }
+    private readonly HtmlSanitizer _sanitizer = ArticleHtmlPolicy.Create();
 
     public string Render(ArticleBody body, string? dateline)
     {
