@@ -33,6 +33,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<StorageBootstrap>();
         services.AddSingleton<StandardWebhookVerifier>();
         services.AddSingleton<WebhookDeliveries>();
+        services.AddSingleton<ArticleStatusKeys>();
         services.AddSingleton<ArticleIndex>();
         services.AddSingleton<ArticleIngest>();
         services.AddSingleton<BodyRenderer>();

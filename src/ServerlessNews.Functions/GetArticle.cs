@@ -4,7 +4,7 @@ using ServerlessNews.Publishing;
 
 namespace ServerlessNews.Functions;
 
-/// <summary>Publish state and metadata of one article, for the CMS.</summary>
+/// <summary>Publish state and metadata of one article: in full for the CMS (x-status-key), as its page shows it for anyone.</summary>
 public sealed class GetArticle(ArticleStatusHandler handler)
 {
     [Function(nameof(GetArticle))]
@@ -12,5 +12,5 @@ public sealed class GetArticle(ArticleStatusHandler handler)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "articles/{id}")] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
-        handler.HandleAsync(id, cancellationToken);
+        handler.HandleAsync(request, id, cancellationToken);
 }

@@ -16,7 +16,7 @@ namespace ServerlessNews.Publishing;
 /// </summary>
 public sealed class ArticleDeleteHandler(
     StandardWebhookVerifier verifier, WebhookDeliveries deliveries, ArticleIngest ingest, ArticleIndex index, Publisher publisher,
-    IOptions<WebhookOptions> options)
+    ArticleStatusKeys statusKeys, IOptions<WebhookOptions> options)
 {
     public Task<IResult> HandleAsync(HttpRequest request, string id, CancellationToken ct) => Problems.GuardAsync(async () =>
     {
@@ -56,7 +56,7 @@ public sealed class ArticleDeleteHandler(
         var deliveryId = "webhook:" + webhookId;
         if (await ingest.IsKnownDeliveryAsync(id, deliveryId, ct))
         {
-            return TypedResults.Ok(new AcceptedArticle(id, 0, "duplicate", statusUrl));
+            return TypedResults.Ok(new AcceptedArticle(id, 0, "duplicate", statusUrl, statusKeys.For(id)));
         }
         // The kill must outrank every revision seen so far, published or still queued.
         var revision = Math.Max(current?.Revision ?? 0, revisions.Count > 0 ? revisions.Max(r => r.Revision) : 0) + 1;
@@ -71,8 +71,8 @@ public sealed class ArticleDeleteHandler(
             (message, acceptance) => publisher.TryPublishNowAsync(message, parsed.Submission!, acceptance, ct));
         if (accepted.Outcome == IngestOutcome.Duplicate)
         {
-            return TypedResults.Ok(new AcceptedArticle(id, revision, "duplicate", statusUrl));
+            return TypedResults.Ok(new AcceptedArticle(id, revision, "duplicate", statusUrl, statusKeys.For(id)));
         }
-        return TypedResults.Accepted(statusUrl, new AcceptedArticle(id, revision, "accepted", statusUrl));
+        return TypedResults.Accepted(statusUrl, new AcceptedArticle(id, revision, "accepted", statusUrl, statusKeys.For(id)));
     });
 }

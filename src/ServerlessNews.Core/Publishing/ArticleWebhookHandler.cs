@@ -8,7 +8,8 @@ namespace ServerlessNews.Publishing;
 
 /// <summary><c>POST /api/articles</c>: the CMS webhook, signed with Standard Webhooks.</summary>
 public sealed class ArticleWebhookHandler(
-    StandardWebhookVerifier verifier, WebhookDeliveries deliveries, ArticleIngest ingest, Publisher publisher, IOptions<WebhookOptions> options)
+    StandardWebhookVerifier verifier, WebhookDeliveries deliveries, ArticleIngest ingest, Publisher publisher, ArticleStatusKeys statusKeys,
+    IOptions<WebhookOptions> options)
 {
     public Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct) => Problems.GuardAsync(async () =>
     {
@@ -51,9 +52,9 @@ public sealed class ArticleWebhookHandler(
             (message, acceptance) => publisher.TryPublishNowAsync(message, submission, acceptance, ct));
         if (accepted.Outcome == IngestOutcome.Duplicate)
         {
-            return TypedResults.Ok(new AcceptedArticle(submission.Id, submission.Revision, "duplicate", statusUrl));
+            return TypedResults.Ok(new AcceptedArticle(submission.Id, submission.Revision, "duplicate", statusUrl, statusKeys.For(submission.Id)));
         }
-        return TypedResults.Accepted(statusUrl, new AcceptedArticle(submission.Id, submission.Revision, "accepted", statusUrl));
+        return TypedResults.Accepted(statusUrl, new AcceptedArticle(submission.Id, submission.Revision, "accepted", statusUrl, statusKeys.For(submission.Id)));
     });
 
     private static IResult TooLarge(int limit) =>
@@ -61,4 +62,5 @@ public sealed class ArticleWebhookHandler(
             $"The limit is {limit} bytes (setting Webhooks__MaxBodyBytes).");
 }
 
-public sealed record AcceptedArticle(string Id, long Revision, string Status, string StatusUrl);
+/// <param name="StatusKey">Sent as <c>x-status-key</c> to the status URL, for the article's full status (<see cref="ArticleStatusKeys"/>).</param>
+public sealed record AcceptedArticle(string Id, long Revision, string Status, string StatusUrl, string StatusKey);

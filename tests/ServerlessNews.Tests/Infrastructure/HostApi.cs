@@ -23,7 +23,7 @@ public static class HostApi
     /// <summary>The article's state from <c>GET /api/articles/{id}</c>; null when the host knows nothing of it.</summary>
     public static async Task<string?> ArticleStateAsync(HttpClient client, string id)
     {
-        var response = await client.GetAsync(new Uri($"/api/articles/{id}", UriKind.Relative));
+        using var response = await client.SendAsync(Webhook.StatusRequest(id));
         return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString() : null;
     }
 

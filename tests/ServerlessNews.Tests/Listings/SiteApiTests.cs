@@ -87,7 +87,7 @@ public sealed class SiteApiTests(DevServerFixture server) : IClassFixture<DevSer
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         await server.DrainAsync();
 
-        var status = await Client.GetFromJsonAsync<JsonElement>("/api/articles/to-delete");
+        var status = await (await Client.SendAsync(Webhook.StatusRequest("to-delete"))).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("killed", status.GetProperty("state").GetString());
         var notice = Html.Parse(await Client.GetStringAsync(path));
         Assert.Equal("This article has been removed", notice.QuerySelector("h1")!.TextContent);

@@ -139,7 +139,7 @@ public sealed class FaultTests() : DiskAzuriteTests("faults")
         var poison = queues.GetQueueClient(StorageNames.PublishQueue + "-poison");
         await Poll.UntilAsync(async () => await poison.ExistsAsync() && (await poison.PeekMessagesAsync()).Value.Length == 1 ? "ok" : null,
             TimeSpan.FromSeconds(60), "the message to reach publish-poison");
-        var status = await client.GetFromJsonAsync<JsonElement>("/api/articles/poisoned");
+        var status = await (await client.SendAsync(Webhook.StatusRequest("poisoned"))).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains("does not exist", status.GetProperty("reason").GetString(), StringComparison.OrdinalIgnoreCase);
 
         // The operator fixes the cause, then replays.
