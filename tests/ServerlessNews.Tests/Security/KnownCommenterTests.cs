@@ -10,10 +10,12 @@ namespace ServerlessNews.Tests.Security;
 /// <summary>The previously-approved fast path: an approved email alone must not approve whatever is posted under it.</summary>
 public sealed class KnownCommenterTests(CommentsFixture server) : IClassFixture<CommentsFixture>
 {
-    private async Task<CommentEntity> ModeratedAsync(string articleId, string commentId)
+    /// <summary>Plays the moderate trigger, then reads the comment's verdict.</summary>
+    private async Task<(string Status, string? Rule)> VerdictAsync(string articleId, string commentId)
     {
         await server.DrainModerateQueueAsync();
-        return (await server.CommentAsync(articleId, commentId))!;
+        var comment = (await server.CommentAsync(articleId, commentId))!;
+        return (comment.Status, comment.Rule);
     }
 
     [Fact]
@@ -22,18 +24,16 @@ public sealed class KnownCommenterTests(CommentsFixture server) : IClassFixture<
         var path = await server.PublishAsync("known-names");
         var email = server.NewReader().Email;
         var first = await server.PostAsync("known-names", "A fair point about the bridge.", name: "Ana Reader", email: email);
-        await ModeratedAsync("known-names", first);
+        await VerdictAsync("known-names", first);
         await server.ModerateAsync("known-names", first, "approve");
 
         // Whoever learns that email posts under any name they like.
         var impostor = await server.PostAsync("known-names", "As the editor, I confirm: visit my shop.", name: "The Editor", email: email);
-        var held = await ModeratedAsync("known-names", impostor);
-        Assert.Equal((CommentStatus.Held, ModerationRules.PreModeration), (held.Status, held.Rule));
+        Assert.Equal((CommentStatus.Held, ModerationRules.PreModeration), await VerdictAsync("known-names", impostor));
 
         // The same name and email, as WordPress requires, still take the fast path.
         var again = await server.PostAsync("known-names", "Back with another thought.", name: "ana reader", email: email);
-        var approved = await ModeratedAsync("known-names", again);
-        Assert.Equal((CommentStatus.Approved, ModerationRules.KnownCommenter), (approved.Status, approved.Rule));
+        Assert.Equal((CommentStatus.Approved, ModerationRules.KnownCommenter), await VerdictAsync("known-names", again));
 
         var page = Html.Parse((await server.PageAsync(path))!);
         Assert.Equal(["A fair point about the bridge.", "Back with another thought."], page.QuerySelectorAll(".comment-content").Select(c => c.TextContent.Trim()));
@@ -45,7 +45,7 @@ public sealed class KnownCommenterTests(CommentsFixture server) : IClassFixture<
         await server.PublishAsync("known-settings");
         var email = server.NewReader().Email;
         var first = await server.PostAsync("known-settings", "One approved comment.", name: "Rui Costa", email: email);
-        await ModeratedAsync("known-settings", first);
+        await VerdictAsync("known-settings", first);
         await server.ModerateAsync("known-settings", first, "approve");
         var keys = server.Get<CommentKeys>();
         var next = new CommentEntity
@@ -68,7 +68,7 @@ public sealed class KnownCommenterTests(CommentsFixture server) : IClassFixture<
         Assert.Equal(ModerationRules.PreModeration, (await DecideAsync(new ModerationOptions { KnownCommenterMinApproved = 2 })).Rule);
 
         var second = await server.PostAsync("known-settings", "Another approved one.", name: "Rui Costa", email: email);
-        await ModeratedAsync("known-settings", second);
+        await VerdictAsync("known-settings", second);
         await server.ModerateAsync("known-settings", second, "approve");
         var verdict = await DecideAsync(new ModerationOptions { KnownCommenterMinApproved = 2 });
         Assert.Equal((CommentStatus.Approved, ModerationRules.KnownCommenter), (verdict.Status, verdict.Rule));
