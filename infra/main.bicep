@@ -3,7 +3,7 @@
 //
 //   identity (user-assigned) --roles--> storage (data + host + $web), Key Vault, App Insights
 //   Flex Consumption plan + function app (.NET 10 isolated) reading its settings from app/api.bicep
-//   Event Grid: inbox/ BlobCreated -> InboxDrop (after the first deploy; see inboxEventsEnabled)
+//   Event Grid: inbox/ BlobCreated -> InboxDrop, images/ -> MakeImageRenditions (after the first deploy; see inboxEventsEnabled)
 targetScope = 'subscription'
 
 @minLength(1)
@@ -81,6 +81,7 @@ var names = {
   functionApp: '${abbrs.webSitesFunctions}news-${resourceToken}'
   systemTopic: '${abbrs.eventGridSystemTopics}${resourceToken}'
   inboxSubscription: '${abbrs.eventGridEventSubscriptions}inbox-drop'
+  imagesSubscription: '${abbrs.eventGridEventSubscriptions}image-renditions'
 }
 var deploymentContainerName = 'app-package'
 var deadLetterContainerName = 'inbox-deadletter'
@@ -222,6 +223,7 @@ module inboxEvents 'app/inbox-events.bicep' = if (inboxEventsEnabled) {
     deadLetterContainerName: deadLetterContainerName
     functionAppName: names.functionApp
     functionName: 'InboxDrop'
+    imagesSubscriptionName: names.imagesSubscription
   }
   dependsOn: [
     api

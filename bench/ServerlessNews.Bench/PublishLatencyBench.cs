@@ -172,7 +172,7 @@ public static class PublishLatencyBench
                 queued |= (await queues.GetQueueClient(name).GetPropertiesAsync()).Value.ApproximateMessagesCount > 0;
             }
             var pending = false;
-            await foreach (var _ in listings.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ListingIndex.DirtyPartition}"), maxPerPage: 1))
+            await foreach (var _ in listings.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {RefreshMarkers.Partition}"), maxPerPage: 1))
             {
                 pending = true;
                 break;

@@ -6,6 +6,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using ServerlessNews.Articles;
 using ServerlessNews.DevServer;
 using ServerlessNews.Index;
 using ServerlessNews.Publishing;
@@ -339,15 +340,15 @@ public static partial class ScaleBench
             var options = new BlobClientOptions { Diagnostics = { IsLoggingEnabled = false } };
             var container = new BlobServiceClient(connection, options).GetBlobContainerClient(ContainerName);
             var page = BinaryData.FromString(await File.ReadAllTextAsync(pageFile) + $"<!-- pass {pass} -->");
-            var metadata = new Dictionary<string, string> { [Publisher.RelatedMetadataKey] = related };
+            var metadata = new Dictionary<string, string> { [ArticlePages.RelatedMetadataKey] = related };
             var names = Enumerable.Range(0, Large).Select(i => SampleArticles.Document(i).PageBlobName).ToList();
             var watch = Stopwatch.StartNew();
             var stored = pass == 0 ? [] : await RevisionGuard.ListAsync(container, CancellationToken.None);
             await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (name, ct) =>
             {
                 var lastSeen = stored.GetValueOrDefault(name);
-                if (!await RevisionGuard.UploadUnlessNewerAsync(container.GetBlobClient(name), page, Publisher.PageContentType, revision: 1, ct,
-                    Publisher.PageCacheControl, lastSeen, probablyNew: lastSeen is null, metadata))
+                if (!await RevisionGuard.UploadUnlessNewerAsync(container.GetBlobClient(name), page, ArticlePages.PageContentType, revision: 1, ct,
+                    ArticlePages.PageCacheControl, lastSeen, probablyNew: lastSeen is null, metadata))
                 {
                     throw new InvalidOperationException($"The revision guard kept {name}: nothing else writes to this container.");
                 }
@@ -394,7 +395,7 @@ public sealed class SiteSeeder(IServiceProvider services)
                 RowKey = ListingMembershipEntity.KeyFor(entity.PartitionKey),
                 Revision = entity.Revision,
                 Rows = JsonSerializer.Serialize(rows.Select(r => r.PartitionKey + "\n" + r.RowKey).Order(StringComparer.Ordinal).ToList(),
-                    CoreJsonContext.Default.IReadOnlyListString),
+                    ArticlesJsonContext.Default.IReadOnlyListString),
             }, TableUpdateMode.Replace, ct);
         });
         var rows = entities.SelectMany(ListingIndex.RowsFor).ToList();
@@ -403,11 +404,11 @@ public sealed class SiteSeeder(IServiceProvider services)
             await listings.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)), ct));
         foreach (var (key, month) in rows.Select(r => (r.PartitionKey, Months.Of(r.PublishedAt))).Distinct())
         {
-            await listings.UpsertEntityAsync(new TableEntity(ListingIndex.MonthsPartition(key), month), TableUpdateMode.Merge);
+            await listings.UpsertEntityAsync(new TableEntity(ListingMonths.Partition(key), month), TableUpdateMode.Merge);
         }
         foreach (var section in entities.Select(e => e.Section).Distinct())
         {
-            await listings.UpsertEntityAsync(new TableEntity(ListingIndex.SectionsPartition, ListingRef.Section(section).Slug) { ["Name"] = section }, TableUpdateMode.Replace);
+            await listings.UpsertEntityAsync(new TableEntity(SectionIndex.Partition, ListingRef.Section(section).Slug) { ["Name"] = section }, TableUpdateMode.Replace);
         }
         // Each listing's head (its newest rows, which pages and related articles read in one point read) and the
         // sections head, as publishing leaves them: publishing's own listing sync of the newest article in each

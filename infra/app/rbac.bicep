@@ -40,7 +40,7 @@ var storageRoles = [
   }
   {
     id: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
-    name: 'Storage Table Data Contributor' // articles, listings, listingheads, comments, commenters, deliveries
+    name: 'Storage Table Data Contributor' // articles, listings, listingheads, comments, commenters, deliveries, imageuses
   }
 ]
 

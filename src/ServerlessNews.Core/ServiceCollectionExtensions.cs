@@ -1,8 +1,12 @@
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ServerlessNews.Comments;
+using ServerlessNews.Http;
+using ServerlessNews.Images;
 using ServerlessNews.Index;
+using ServerlessNews.Moderation;
 using ServerlessNews.Operations;
 using ServerlessNews.Publishing;
 using ServerlessNews.Rendering;
@@ -19,7 +23,10 @@ public static class ServiceCollectionExtensions
     {
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BrandOptions>().BindConfiguration(BrandOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BrandOptions>, BrandOptionsValidator>();
         services.AddProblemDetails();
+        services.AddSingleton<ExceptionProblems>();
         services.AddAzureClients(clients =>
         {
             clients.AddStorageClients(configuration);
@@ -34,19 +41,43 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<StandardWebhookVerifier>();
         services.AddSingleton<WebhookDeliveries>();
         services.AddSingleton<ArticleStatusKeys>();
+
+        // The tables every part reads and writes.
         services.AddSingleton<ArticleIndex>();
-        services.AddSingleton<ArticleIngest>();
+        services.AddSingleton<ListingIndex>();
+        services.AddSingleton<ListingHeads>();
+        services.AddSingleton<SectionIndex>();
+        services.AddSingleton<ListingMonths>();
+        services.AddSingleton<RefreshMarkers>();
+        services.AddSingleton<RelatedArticleRecords>();
+
+        // The theme, the renderer and what every page shows.
         services.AddSingleton<BodyRenderer>();
         services.AddSingleton<TemplateStore>();
         services.AddSingleton<PageRenderer>();
-        services.AddSingleton<Publisher>();
-        services.AddSingleton<InboxHandler>();
+        services.AddSingleton<BrandAssets>();
+        services.AddHostedService<BrandAssets.AtStart>();
+        services.AddSingleton<PageListingHeads>();
+        services.AddSingleton<PageNavigation>();
+        services.AddSingleton<NoticePages>();
+        services.AddSingleton<IArticlePageSection, SectionNavigationSection>();
+
+        // The publishing pipeline and its ways in.
+        services.AddSingleton<Submissions>();
+        services.AddSingleton<ArticleContent>();
+        services.AddSingleton<ArticlePages>();
+        services.AddSingleton<PublishingPipeline>();
         services.AddSingleton<ArticleWebhookHandler>();
+        services.AddSingleton<ArticleDeleteHandler>();
+        services.AddSingleton<InboxHandler>();
         services.AddSingleton<ArticleStatusHandler>();
+
+        services.AddSitePages();
+        services.AddImages();
+        services.AddComments();
+        services.AddModeration();
         services.AddSingleton<PoisonReplay>();
         services.AddSingleton<SiteRebuild>();
-        services.AddSitePages();
-        services.AddComments();
         return services;
     }
 }

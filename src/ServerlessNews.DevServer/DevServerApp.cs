@@ -1,4 +1,5 @@
 using Microsoft.Azure.WebJobs;
+using ServerlessNews.DevServer.Apis;
 using ServerlessNews.Storage;
 using ServerlessNews.Telemetry;
 
@@ -51,6 +52,7 @@ public static partial class DevServerApp
                 webJobs.AddAzureStorageBlobs();
             });
             builder.Services.AddSingleton<ITypeLocator>(new TriggerTypeLocator(typeof(WebJobsTriggers)));
+            builder.Services.TolerateSharedBlobListenerStop();
         }
 
         configure?.Invoke(builder);
@@ -61,9 +63,9 @@ public static partial class DevServerApp
             app.Lifetime.ApplicationStopped.Register(() => azurite.DisposeAsync().AsTask().GetAwaiter().GetResult());
         }
         await app.Services.GetRequiredService<StorageBootstrap>().EnsureCreatedAsync(CancellationToken.None);
-        // Unhandled errors answer ProblemDetails, never a stack trace.
+        // An endpoint that throws answers ProblemDetails (503 for a storage outage), never a stack trace.
         app.UseExceptionHandler();
-        app.MapFunctionRoutes();
+        app.MapFunctionEndpoints();
         app.MapStaticSite();
         return app;
     }

@@ -13,17 +13,22 @@ public sealed class WebJobsTriggers(IServiceProvider services)
 {
     [FunctionName(nameof(PublishArticle))]
     public Task PublishArticle([QueueTrigger(StorageNames.PublishQueue)] string message, long dequeueCount, CancellationToken ct) =>
-        services.GetRequiredService<PublishArticle>().Run(message, dequeueCount, ct);
+        services.GetRequiredService<ArticleFunctions>().PublishArticle(message, dequeueCount, ct);
 
     [FunctionName(nameof(RefreshPages))]
     public Task RefreshPages([QueueTrigger(StorageNames.RefreshQueue)] string message, CancellationToken ct) =>
-        services.GetRequiredService<RefreshPages>().Run(message, ct);
+        services.GetRequiredService<ArticleFunctions>().RefreshPages(message, ct);
     [FunctionName(nameof(ModerateComment))]
     public Task ModerateComment([QueueTrigger(StorageNames.ModerateQueue)] string message, CancellationToken ct) =>
-        services.GetRequiredService<ModerateComment>().Run(message, ct);
+        services.GetRequiredService<ModerationFunctions>().ModerateComment(message, ct);
 
     /// <summary>Polls the container (Azurite has no Event Grid); in Azure the Event Grid source is used.</summary>
     [FunctionName(nameof(InboxDrop))]
     public Task InboxDrop([BlobTrigger(StorageNames.InboxBlobPath)] BlobClient blob, string name, CancellationToken ct) =>
-        services.GetRequiredService<InboxDrop>().Run(blob, name, ct);
+        services.GetRequiredService<ArticleFunctions>().InboxDrop(blob, name, ct);
+
+    /// <summary>Polls the container, as for the inbox.</summary>
+    [FunctionName(nameof(MakeImageRenditions))]
+    public Task MakeImageRenditions([BlobTrigger(StorageNames.ImagesBlobPath)] Stream content, string name, CancellationToken ct) =>
+        services.GetRequiredService<MakeImageRenditions>().Run(content, name, ct);
 }

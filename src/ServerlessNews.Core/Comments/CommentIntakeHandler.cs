@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Queues;
@@ -17,7 +16,8 @@ namespace ServerlessNews.Comments;
 /// <c>POST /api/comments</c>: validates, stores the comment as pending and queues it for moderation before
 /// answering. The page's form (form-encoded) gets 303 back to the article with a signed token and the
 /// <c>#comment-pending</c> fragment, which the page shows as "awaiting moderation" without JavaScript
-/// (CSS <c>:target</c>); a form with errors gets a small HTML page listing them. JSON gets 202 or ProblemDetails.
+/// (CSS <c>:target</c>); a form with errors gets a page listing them (<see cref="CommentFormErrorsPage"/>). JSON gets
+/// 202 or ProblemDetails.
 /// An accepted comment costs one Table write (its row) and one queue send: the article comes from a short-lived
 /// cache, the flood window is kept in memory, and the moderator registers the comment in the status and
 /// commenter indexes and applies the checks that need every instance's view (flood, article still published).
@@ -29,6 +29,7 @@ public sealed partial class CommentIntakeHandler(
     CommentRateLimits rates,
     CommentKeys keys,
     PublishedArticleCache published,
+    CommentFormErrorsPage formErrors,
     ArticleIndex articles,
     QueueServiceClient queues,
     IOptions<CommentOptions> options,
@@ -40,7 +41,7 @@ public sealed partial class CommentIntakeHandler(
 
     private CommentOptions Options => options.Value;
 
-    public Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct) => Problems.GuardAsync(async () =>
+    public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct)
     {
         var isForm = RequestBody.HasMediaType(request, "application/x-www-form-urlencoded");
         if (!isForm && !RequestBody.HasMediaType(request, "application/json"))
@@ -80,7 +81,8 @@ public sealed partial class CommentIntakeHandler(
             {
                 article = await articles.GetAsync(posted!.ArticleId!, ct);
             }
-            return FormErrors(errors, article);
+            // A reader who posted the form gets a page, not JSON: what was wrong, and the way back.
+            return TypedResults.Content(await formErrors.RenderAsync(errors, article, ct), "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status400BadRequest);
         }
 
         var ipHash = keys.IpHash(ClientAddress.BucketOf(request, Options.TrustForwardedFor));
@@ -153,7 +155,7 @@ public sealed partial class CommentIntakeHandler(
             return TypedResults.StatusCode(StatusCodes.Status303SeeOther);
         }
         return TypedResults.Accepted(statusUrl, new AcceptedComment(comment.CommentId, comment.ArticleId, comment.Status, statusUrl));
-    });
+    }
 
     private async Task RemoveUnqueuedAsync(CommentEntity comment)
     {
@@ -220,37 +222,6 @@ public sealed partial class CommentIntakeHandler(
         Options.AllowedOrigins.Length > 0
             ? Options.AllowedOrigins.Select(o => o.TrimEnd('/'))
             : [new Uri(site.Value.BaseUrl).GetLeftPart(UriPartial.Authority)];
-
-    /// <summary>A reader who posted the form gets a page, not JSON: what was wrong, and the way back.</summary>
-    private Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult FormErrors(ValidationErrors errors, ArticleEntity? article)
-    {
-        var back = article is { Path.Length: > 0 } ? site.Value.AbsoluteUrl(article.Path) + "#respond" : site.Value.AbsoluteUrl("/");
-        var html = new StringBuilder();
-        html.Append("<!DOCTYPE html>\n<html lang=\"").Append(WebUtility.HtmlEncode(site.Value.Language)).Append("\">\n<head><meta charset=\"utf-8\">")
-            .Append("<meta name=\"robots\" content=\"noindex\"><title>Your comment was not posted</title></head>\n<body>\n<main>\n")
-            .Append("<h1>Your comment was not posted</h1>\n<p>Please correct the following and post it again:</p>\n<ul class=\"errors\">\n");
-        foreach (var (field, messages) in errors.ToDictionary())
-        {
-            foreach (var message in messages)
-            {
-                html.Append("<li><strong>").Append(WebUtility.HtmlEncode(FieldLabel(field))).Append("</strong> ")
-                    .Append(WebUtility.HtmlEncode(message)).Append("</li>\n");
-            }
-        }
-        html.Append("</ul>\n<p><a href=\"").Append(WebUtility.HtmlEncode(back)).Append("\">Back to the article</a> (your browser's Back button keeps what you wrote).</p>\n</main>\n</body>\n</html>\n");
-        return TypedResults.Content(html.ToString(), "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status400BadRequest);
-    }
-
-    private static string FieldLabel(string field) => field switch
-    {
-        "name" => "Name",
-        "email" => "Email",
-        "website" => "Website",
-        "comment" => "Comment",
-        "articleId" => "Article",
-        "parentId" => "Reply",
-        _ => field,
-    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Accepted comment {CommentId} on article {ArticleId} for moderation")]
     private partial void LogAccepted(string articleId, string commentId);

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
-using ServerlessNews.Moderation;
 
 namespace ServerlessNews.Comments;
 
@@ -12,7 +11,7 @@ namespace ServerlessNews.Comments;
 /// Keyed hashes (HMAC-SHA256) of emails and IP addresses, and signed pending-comment tokens. A plain hash
 /// of an email can be reversed by hashing a list of addresses; a keyed one cannot without the key.
 /// </summary>
-public sealed class CommentKeys(IOptions<ModerationOptions> options, TimeProvider time)
+public sealed class CommentKeys(IOptions<CommentKeyOptions> options, TimeProvider time)
 {
     private byte[]? _hashKey;
     private byte[]? _tokenKey;
@@ -23,7 +22,7 @@ public sealed class CommentKeys(IOptions<ModerationOptions> options, TimeProvide
     private byte[] TokenKey => _tokenKey ??= SubKey("pending-token");
 
     private byte[] SubKey(string purpose) =>
-        HMACSHA256.HashData(Encoding.UTF8.GetBytes(options.Value.EffectiveHashKey), Encoding.UTF8.GetBytes(purpose));
+        HMACSHA256.HashData(Encoding.UTF8.GetBytes(options.Value.HashKey), Encoding.UTF8.GetBytes(purpose));
 
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 

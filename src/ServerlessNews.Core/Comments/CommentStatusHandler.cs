@@ -9,7 +9,7 @@ namespace ServerlessNews.Comments;
 /// </summary>
 public sealed class CommentStatusHandler(CommentStore store, CommentKeys keys)
 {
-    public Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct) => Problems.GuardAsync(async () =>
+    public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct)
     {
         if (keys.ReadPendingToken(request.Query["token"].ToString()) is not { } ids)
         {
@@ -25,7 +25,7 @@ public sealed class CommentStatusHandler(CommentStore store, CommentKeys keys)
             _ => "awaiting moderation",
         };
         return TypedResults.Ok(new PendingCommentStatus(ids.ArticleId, ids.CommentId, status));
-    });
+    }
 }
 
 public sealed record PendingCommentStatus(string ArticleId, string Id, string Status);

@@ -4,8 +4,8 @@ namespace ServerlessNews.Comments;
 
 /// <summary>
 /// One comment per window per IP and per email, on this instance, in memory: the request path answers 429 without
-/// a storage round trip. Across instances the moderation pipeline's flood rule (<see cref="Moderation.FloodRecord"/>) holds
-/// what slipped through on another instance. Memory stays bounded: entries older than the window are swept once
+/// a storage round trip. Across instances the moderation pipeline's flood rule holds what slipped through on
+/// another instance. Memory stays bounded: entries older than the window are swept once
 /// per window, and past <see cref="MaxEntries"/> new keys are let through unrecorded (the pipeline still sees them).
 /// </summary>
 public sealed class FloodGate(IOptions<CommentOptions> options)
@@ -15,7 +15,7 @@ public sealed class FloodGate(IOptions<CommentOptions> options)
     private readonly Dictionary<string, long> _last = new(StringComparer.Ordinal);
     private long _sweptAt;
 
-    public static string IpKey(string ipHash) => "ip|" + ipHash;
+    private static string IpKey(string ipHash) => "ip|" + ipHash;
 
     /// <summary>
     /// Claims the window for both keys, or neither, at <paramref name="at"/>: the comment's own time, which the

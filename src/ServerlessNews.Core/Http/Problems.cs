@@ -20,7 +20,7 @@ public static class Problems
 
     /// <summary>
     /// True for a storage failure the caller should retry (network down, throttled, server error),
-    /// as opposed to a bug. The answer is then 503, never a 2xx for something not stored.
+    /// as opposed to a bug. The answer is then 503 (<see cref="ExceptionProblems"/>), never a 2xx for something not stored.
     /// </summary>
     public static bool IsStorageOutage(Exception e) => e switch
     {
@@ -29,17 +29,4 @@ public static class Problems
         AggregateException a => a.InnerExceptions.All(IsStorageOutage),
         _ => e.InnerException is not null && IsStorageOutage(e.InnerException),
     };
-
-    /// <summary>Runs an endpoint's work and maps a storage outage to 503.</summary>
-    public static async Task<IResult> GuardAsync(Func<Task<IResult>> work)
-    {
-        try
-        {
-            return await work();
-        }
-        catch (Exception e) when (IsStorageOutage(e))
-        {
-            return StorageUnavailable();
-        }
-    }
 }

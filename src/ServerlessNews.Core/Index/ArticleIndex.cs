@@ -49,23 +49,16 @@ public sealed class ArticleIndex(TableServiceClient tables)
     private static ArticleEntity EntityFor(ArticleDocument document, string state, byte[]? packed)
     {
         var a = document.Article;
-        return new ArticleEntity
+        var entity = new ArticleEntity
         {
             PartitionKey = a.Id,
             RowKey = ArticleEntity.RowFor(a.Id),
-            Revision = a.Revision,
             State = state,
-            Path = document.Path,
-            Headline = a.Headline,
-            Section = a.Section,
-            Summary = a.Summary,
-            Authors = JsonSerializer.Serialize(a.Authors, CoreJsonContext.Default.IReadOnlyListString),
-            Tags = JsonSerializer.Serialize(a.Tags, CoreJsonContext.Default.IReadOnlyListString),
-            PublishedAt = a.PublishedAt,
-            UpdatedAt = a.UpdatedAt,
             EmbargoedUntil = a.EmbargoedUntil,
             Document = packed,
         };
+        entity.SetSummary(a, document.Path);
+        return entity;
     }
 
     /// <summary>Table properties hold at most 64 KiB; a document that does not fit stays only in <c>content</c>.</summary>
@@ -78,7 +71,7 @@ public sealed class ArticleIndex(TableServiceClient tables)
     /// </summary>
     private static byte[]? Pack(ArticleDocument document)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(document, CoreJsonContext.Default.ArticleDocument);
+        var json = JsonSerializer.SerializeToUtf8Bytes(document, ArticlesJsonContext.Default.ArticleDocument);
         var packed = new byte[BrotliEncoder.GetMaxCompressedLength(json.Length)];
         if (!BrotliEncoder.TryCompress(json, packed, out var length, quality: 1, window: 22) || length > MaxPackedBytes)
         {
@@ -90,7 +83,7 @@ public sealed class ArticleIndex(TableServiceClient tables)
     private static ArticleDocument? Unpack(byte[] packed)
     {
         using var brotli = new BrotliStream(new MemoryStream(packed), CompressionMode.Decompress);
-        return JsonSerializer.Deserialize(brotli, CoreJsonContext.Default.ArticleDocument);
+        return JsonSerializer.Deserialize(brotli, ArticlesJsonContext.Default.ArticleDocument);
     }
 
     public async Task<string?> FindByPathAsync(string path, CancellationToken ct)

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
-using ServerlessNews.Storage;
+using ServerlessNews.Articles;
 
 namespace ServerlessNews.Index;
 
@@ -10,46 +10,16 @@ namespace ServerlessNews.Index;
 public sealed record ListingTouch(string ListingKey, string Month);
 
 /// <summary>
-/// The listings table: every published article once per listing it is in (site, section, tags, authors),
-/// newest first, plus small partitions for the months each listing has, the known sections, pending
-/// refresh markers and which article pages show an article as related. Every read is one partition,
-/// usually its first rows: nothing here scans a table or grows with the site. The head of each listing
-/// (its newest rows, and the section list) is a row of a table of its own, so that the few a page shows
-/// are read in one request without the service looking through listing rows.
+/// The listing rows of the listings table: every published article once per listing it is in (site, section,
+/// tags, authors), newest first, and per article the rows it occupies. Every read is one partition, usually its
+/// first rows: nothing here scans a table or grows with the site. A sync keeps what is derived from the rows in
+/// step: each listing's months (<see cref="ListingMonths"/>), the sections (<see cref="SectionIndex"/>) and each
+/// listing's head (<see cref="ListingHeads"/>), which is what pages read.
 /// </summary>
-public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider time, ILogger<ListingIndex> logger)
+public sealed partial class ListingIndex(
+    TableServiceClient tables, ListingHeads heads, ListingMonths months, SectionIndex sections, ILogger<ListingIndex> logger)
+    : ListingsTableRows(tables)
 {
-    public const string SectionsPartition = "sections";
-    public const string DirtyPartition = "dirty";
-    public const string HeadsPartition = "heads";
-
-    /// <summary>Rows a listing's head keeps: enough for the related block and a front page.</summary>
-    public const int HeadSize = 25;
-
-    /// <summary>The sections head's row key; listing keys never start with '|'.</summary>
-    public const string SectionsHeadKey = "|sections";
-
-    private readonly TableClient _table = tables.GetTableClient(StorageNames.ListingsTable);
-    private readonly TableClient _heads = tables.GetTableClient(StorageNames.ListingHeadsTable);
-
-    /// <summary>
-    /// The section list's head as this process last read or wrote it, and when (a null head: none was written).
-    /// A page that will be rendered again from fresh reads moments later may show it (<see cref="TryRecentSections"/>).
-    /// </summary>
-    private volatile RecentHead? _recentSections;
-
-    private sealed record RecentHead(ListingHeadEntity? Head, DateTimeOffset At);
-
-    public static string MonthsPartition(string listingKey) => "months|" + listingKey;
-
-    /// <summary>
-    /// Which pages show which article as related: one partition, RowKey = related id + "|" + page id, so that a
-    /// page's records are one transaction and a kill finds the pages that show an article with one key range.
-    /// </summary>
-    public const string RelatedByPartition = "relatedby";
-
-    private static string RelatedByKey(string relatedId, string pageId) => relatedId + "|" + pageId;
-
     /// <summary>
     /// Brings the article's rows in line with its stored state: a published article is in every listing it
     /// belongs to (and in no other), a killed or unpublished one in none. Crash-safe and repeatable: the
@@ -67,13 +37,13 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
         ETag claimed;
         while (true)
         {
-            var response = await _table.GetEntityIfExistsAsync<ListingMembershipEntity>(ListingMembershipEntity.KeyFor(article.PartitionKey), ListingMembershipEntity.KeyFor(article.PartitionKey), cancellationToken: ct);
+            var response = await Table.GetEntityIfExistsAsync<ListingMembershipEntity>(ListingMembershipEntity.KeyFor(article.PartitionKey), ListingMembershipEntity.KeyFor(article.PartitionKey), cancellationToken: ct);
             var membership = response.HasValue ? response.Value : null;
             if (membership is not null && membership.Revision > article.Revision)
             {
                 return [];
             }
-            old = (JsonSerializer.Deserialize(membership?.Rows ?? "[]", CoreJsonContext.Default.IReadOnlyListString) ?? []).ToHashSet(StringComparer.Ordinal);
+            old = (JsonSerializer.Deserialize(membership?.Rows ?? "[]", ArticlesJsonContext.Default.IReadOnlyListString) ?? []).ToHashSet(StringComparer.Ordinal);
             var claim = new ListingMembershipEntity
             {
                 PartitionKey = ListingMembershipEntity.KeyFor(article.PartitionKey),
@@ -84,8 +54,8 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
             try
             {
                 claimed = membership is null
-                    ? (await _table.AddEntityAsync(claim, ct)).Headers.ETag ?? default
-                    : (await _table.UpdateEntityAsync(claim, membership.ETag, TableUpdateMode.Replace, ct)).Headers.ETag ?? default;
+                    ? (await Table.AddEntityAsync(claim, ct)).Headers.ETag ?? default
+                    : (await Table.UpdateEntityAsync(claim, membership.ETag, TableUpdateMode.Replace, ct)).Headers.ETag ?? default;
                 break;
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
@@ -99,12 +69,10 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
         var work = new List<Task>();
         work.AddRange(desired.Select(row => WriteUnlessNewerAsync(row, mayExist: old.Contains(KeyOf(row)), ct)));
         work.AddRange(old.Where(k => !desiredKeys.Contains(k)).Select(k => DeleteUnlessNewerAsync(SplitKey(k), article.Revision, ct)));
-        work.AddRange(desired.Select(row => (Task)_table.UpsertEntityAsync(
-            new TableEntity(MonthsPartition(row.PartitionKey), Months.Of(row.PublishedAt)), TableUpdateMode.Merge, ct)));
+        work.AddRange(desired.Select(row => months.AddAsync(row.PartitionKey, Months.Of(row.PublishedAt), ct)));
         if (article.State == ArticleStates.Published)
         {
-            var section = ListingRef.Section(article.Section);
-            work.Add(_table.UpsertEntityAsync(new TableEntity(SectionsPartition, section.Slug) { ["Name"] = article.Section }, TableUpdateMode.Replace, ct));
+            work.Add(sections.AddAsync(article.Section, ct));
         }
         await Task.WhenAll(work);
 
@@ -117,14 +85,14 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
         };
         try
         {
-            await _table.UpdateEntityAsync(narrowed, claimed, TableUpdateMode.Replace, ct);
+            await Table.UpdateEntityAsync(narrowed, claimed, TableUpdateMode.Replace, ct);
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {
             // Another sync claimed the rows meanwhile; its own narrowing is the one that counts. If it is a newer
             // revision, it may have deleted a row of ours before our write of it landed: such a row is in no
             // membership any more, so only this sync can take it back (a host dying right here would leave it).
-            var current = await _table.GetEntityIfExistsAsync<ListingMembershipEntity>(narrowed.PartitionKey, narrowed.RowKey, cancellationToken: ct);
+            var current = await Table.GetEntityIfExistsAsync<ListingMembershipEntity>(narrowed.PartitionKey, narrowed.RowKey, cancellationToken: ct);
             if (current.HasValue && current.Value!.Revision > article.Revision)
             {
                 await Task.WhenAll(desired.Select(row => DeleteUnlessNewerAsync((row.PartitionKey, row.RowKey), article.Revision, ct)));
@@ -134,12 +102,12 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
 
         // The heads last, after any row taken back: a head is rewritten from its partition, so it then holds
         // what the rows hold.
-        var heads = old.Union(desiredKeys).Select(k => SplitKey(k).PartitionKey).Distinct(StringComparer.Ordinal).Select(k => RefreshHeadAsync(k, ct)).ToList();
+        var headWrites = old.Union(desiredKeys).Select(k => SplitKey(k).PartitionKey).Distinct(StringComparer.Ordinal).Select(k => RefreshHeadAsync(k, ct)).ToList();
         if (article.State == ArticleStates.Published)
         {
-            heads.Add(RefreshSectionsHeadAsync(ListingRef.Section(article.Section), ct));
+            headWrites.Add(sections.RefreshHeadAsync(article.Section, ct));
         }
-        await Task.WhenAll(heads);
+        await Task.WhenAll(headWrites);
 
         return old.Union(desiredKeys)
             .Select(SplitKey)
@@ -151,23 +119,17 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
     /// <summary>The listing rows a published article has: one per listing it is in.</summary>
     public static List<ListingEntity> RowsFor(ArticleEntity article)
     {
-        var tags = JsonSerializer.Deserialize(article.Tags, CoreJsonContext.Default.IReadOnlyListString) ?? [];
-        var authors = JsonSerializer.Deserialize(article.Authors, CoreJsonContext.Default.IReadOnlyListString) ?? [];
-        return ListingRef.For(article.Section, tags, authors).Select(listing => new ListingEntity
+        return ListingRef.For(article.Section, article.TagNames(), article.AuthorNames()).Select(listing =>
         {
-            PartitionKey = listing.Key,
-            RowKey = ListingEntity.RowKeyFor(article.PublishedAt, article.PartitionKey),
-            ArticleId = article.PartitionKey,
-            Revision = article.Revision,
-            Headline = article.Headline,
-            Summary = article.Summary,
-            Path = article.Path,
-            Section = article.Section,
-            Authors = article.Authors,
-            Tags = article.Tags,
-            PublishedAt = article.PublishedAt,
-            UpdatedAt = article.UpdatedAt,
-            ListingName = listing.Name,
+            var row = new ListingEntity
+            {
+                PartitionKey = listing.Key,
+                RowKey = ListingEntity.RowKeyFor(article.PublishedAt, article.PartitionKey),
+                ArticleId = article.PartitionKey,
+                ListingName = listing.Name,
+            };
+            row.SetSummary(article);
+            return row;
         }).ToList();
     }
 
@@ -180,7 +142,7 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
     }
 
     private static string Serialize(IEnumerable<string> keys) =>
-        JsonSerializer.Serialize(keys.Order(StringComparer.Ordinal).ToList(), CoreJsonContext.Default.IReadOnlyListString);
+        JsonSerializer.Serialize(keys.Order(StringComparer.Ordinal).ToList(), ArticlesJsonContext.Default.IReadOnlyListString);
 
     /// <summary>
     /// Writes one listing row unless the stored row already holds this or a newer revision: ETag-conditional,
@@ -193,7 +155,7 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
             ListingEntity? stored = null;
             if (mayExist)
             {
-                var response = await _table.GetEntityIfExistsAsync<ListingEntity>(row.PartitionKey, row.RowKey, cancellationToken: ct);
+                var response = await Table.GetEntityIfExistsAsync<ListingEntity>(row.PartitionKey, row.RowKey, cancellationToken: ct);
                 stored = response.HasValue ? response.Value : null;
                 if (stored is not null && stored.Revision >= row.Revision)
                 {
@@ -204,11 +166,11 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
             {
                 if (stored is null)
                 {
-                    await _table.AddEntityAsync(row, ct);
+                    await Table.AddEntityAsync(row, ct);
                 }
                 else
                 {
-                    await _table.UpdateEntityAsync(row, stored.ETag, TableUpdateMode.Replace, ct);
+                    await Table.UpdateEntityAsync(row, stored.ETag, TableUpdateMode.Replace, ct);
                 }
                 return;
             }
@@ -225,14 +187,14 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
     {
         while (true)
         {
-            var response = await _table.GetEntityIfExistsAsync<ListingEntity>(key.PartitionKey, key.RowKey, select: [nameof(ListingEntity.Revision)], cancellationToken: ct);
+            var response = await Table.GetEntityIfExistsAsync<ListingEntity>(key.PartitionKey, key.RowKey, select: [nameof(ListingEntity.Revision)], cancellationToken: ct);
             if (!response.HasValue || response.Value!.Revision > revision)
             {
                 return;
             }
             try
             {
-                await _table.DeleteEntityAsync(key.PartitionKey, key.RowKey, response.Value.ETag, ct);
+                await Table.DeleteEntityAsync(key.PartitionKey, key.RowKey, response.Value.ETag, ct);
                 return;
             }
             catch (RequestFailedException e) when (e.Status is 404 or 412)
@@ -242,89 +204,18 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
         }
     }
 
-    private async Task DeleteIfExistsAsync((string PartitionKey, string RowKey) key, CancellationToken ct)
-    {
-        try
-        {
-            await _table.DeleteEntityAsync(key.PartitionKey, key.RowKey, ETag.All, ct);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-        }
-    }
-
     /// <summary>
     /// The newest rows of one listing from its head: one point read. Falls back to the partition query for
     /// more rows than a head keeps, or for a listing whose head was never written (a site indexed before heads).
     /// </summary>
     public async Task<List<ListingEntity>> NewestAsync(string listingKey, int count, CancellationToken ct) =>
-        await NewestAsync(listingKey, count, count <= HeadSize ? await ReadHeadAsync(listingKey, ct) : null, ct);
+        await NewestAsync(listingKey, count, count <= ListingHeads.Size ? await heads.ReadAsync(listingKey, ct) : null, ct);
 
     /// <summary>The newest rows of one listing from its head as read before (null: none), else from its partition.</summary>
-    public async Task<List<ListingEntity>> NewestAsync(string listingKey, int count, ListingHeadEntity? head, CancellationToken ct)
-    {
-        if (count <= HeadSize && head is not null)
-        {
-            var rows = JsonSerializer.Deserialize(head.Rows, CoreJsonContext.Default.ListHeadRow) ?? [];
-            return rows.Take(count).Select(r => r.ToEntity(listingKey)).ToList();
-        }
-        return await TopAsync(listingKey, count, ct);
-    }
-
-    /// <summary>One listing's head (<see cref="SectionsHeadKey"/> for the section list); null when never written.</summary>
-    public async Task<ListingHeadEntity?> ReadHeadAsync(string key, CancellationToken ct)
-    {
-        var response = await _heads.GetEntityIfExistsAsync<ListingHeadEntity>(HeadsPartition, key, cancellationToken: ct);
-        var head = response.HasValue ? response.Value : null;
-        RememberHead(key, head);
-        return head;
-    }
-
-    /// <summary>
-    /// The section list's head as this process last read or wrote it, if that was less than <paramref name="maxAge"/> ago.
-    /// </summary>
-    /// <param name="head">The head then; null when none was written.</param>
-    public bool TryRecentSections(TimeSpan maxAge, out ListingHeadEntity? head)
-    {
-        var recent = _recentSections;
-        head = recent?.Head;
-        return recent is not null && time.GetUtcNow() - recent.At < maxAge;
-    }
-
-    private void RememberHead(string key, ListingHeadEntity? head)
-    {
-        if (key == SectionsHeadKey)
-        {
-            _recentSections = new(head, time.GetUtcNow());
-        }
-    }
-
-    /// <summary>
-    /// Several heads in one request (one partition of a small table): what one page shows. A key whose head
-    /// was never written is missing from the answer.
-    /// </summary>
-    public async Task<IReadOnlyDictionary<string, ListingHeadEntity>> ReadHeadsAsync(IReadOnlyCollection<string> keys, CancellationToken ct)
-    {
-        var heads = new Dictionary<string, ListingHeadEntity>(StringComparer.Ordinal);
-        if (keys.Count == 1)
-        {
-            if (await ReadHeadAsync(keys.First(), ct) is { } head)
-            {
-                heads[head.RowKey] = head;
-            }
-            return heads;
-        }
-        var filter = $"PartitionKey eq '{HeadsPartition}' and ({string.Join(" or ", keys.Select(k => TableClient.CreateQueryFilter($"RowKey eq {k}")))})";
-        await foreach (var head in _heads.QueryAsync<ListingHeadEntity>(filter, maxPerPage: keys.Count, cancellationToken: ct))
-        {
-            heads[head.RowKey] = head;
-        }
-        if (keys.Contains(SectionsHeadKey))
-        {
-            RememberHead(SectionsHeadKey, heads.GetValueOrDefault(SectionsHeadKey));
-        }
-        return heads;
-    }
+    public async Task<List<ListingEntity>> NewestAsync(string listingKey, int count, ListingHeadEntity? head, CancellationToken ct) =>
+        count <= ListingHeads.Size && head is not null
+            ? ListingHeads.ListingRows(head, listingKey).Take(count).ToList()
+            : await TopAsync(listingKey, count, ct);
 
     /// <summary>
     /// Rewrites a listing's head from its partition. The write is conditional on the head read before the
@@ -334,58 +225,12 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
     {
         while (true)
         {
-            var head = await ReadHeadAsync(listingKey, ct);
-            var rows = await TopAsync(listingKey, HeadSize, ct);
-            var json = JsonSerializer.Serialize(rows.Select(HeadRow.From).ToList(), CoreJsonContext.Default.ListHeadRow);
-            if (await TryWriteHeadAsync(listingKey, json, head, ct))
+            var head = await heads.ReadAsync(listingKey, ct);
+            var rows = await TopAsync(listingKey, ListingHeads.Size, ct);
+            if (await heads.TryWriteAsync(listingKey, ListingHeads.ListingRowsJson(rows), head, ct))
             {
                 return;
             }
-        }
-    }
-
-    /// <summary>Adds a section to the sections head when it is not there yet (once per new section).</summary>
-    private async Task RefreshSectionsHeadAsync(ListingRef section, CancellationToken ct)
-    {
-        while (true)
-        {
-            var head = await ReadHeadAsync(SectionsHeadKey, ct);
-            if (head is not null && (JsonSerializer.Deserialize(head.Rows, CoreJsonContext.Default.ListSectionName) ?? [])
-                    .Contains(new SectionName(section.Slug, section.Name)))
-            {
-                return;
-            }
-            var sections = await QuerySectionsAsync(ct);
-            var json = JsonSerializer.Serialize(sections.Select(s => new SectionName(s.Slug, s.Name)).ToList(), CoreJsonContext.Default.ListSectionName);
-            if (await TryWriteHeadAsync(SectionsHeadKey, json, head, ct))
-            {
-                return;
-            }
-        }
-    }
-
-    /// <returns>False when the head changed since it was read: read and query again.</returns>
-    private async Task<bool> TryWriteHeadAsync(string rowKey, string json, ListingHeadEntity? read, CancellationToken ct)
-    {
-        // Written even when unchanged: the new ETag is what makes a racing refresh whose query ran before a row
-        // was deleted fail its conditional write and query again, instead of putting the deleted row back.
-        var entity = new ListingHeadEntity { PartitionKey = HeadsPartition, RowKey = rowKey, Rows = json };
-        try
-        {
-            var response = read is null
-                ? await _heads.AddEntityAsync(entity, ct)
-                : await _heads.UpdateEntityAsync(entity, read.ETag, TableUpdateMode.Replace, ct);
-            entity.ETag = response.Headers.ETag ?? default;
-            RememberHead(rowKey, entity);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
-        {
-            if (rowKey == SectionsHeadKey)
-            {
-                _recentSections = null; // changed since: read it again
-            }
-            return false;
         }
     }
 
@@ -396,7 +241,7 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
             ? TableClient.CreateQueryFilter($"PartitionKey eq {listingKey} and RowKey lt {ListingEntity.InvertedTicks(from) + "~"}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {listingKey}");
         var rows = new List<ListingEntity>(count);
-        await foreach (var row in _table.QueryAsync<ListingEntity>(filter, maxPerPage: Math.Min(count, 1000), cancellationToken: ct))
+        await foreach (var row in Table.QueryAsync<ListingEntity>(filter, maxPerPage: Math.Min(count, 1000), cancellationToken: ct))
         {
             rows.Add(row);
             if (rows.Count == count)
@@ -414,7 +259,7 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {listingKey} and RowKey gt {ListingEntity.InvertedTicks(to) + "~"} and RowKey lt {ListingEntity.InvertedTicks(from) + "~"}");
         var rows = new List<ListingEntity>();
-        await foreach (var row in _table.QueryAsync<ListingEntity>(filter, cancellationToken: ct))
+        await foreach (var row in Table.QueryAsync<ListingEntity>(filter, cancellationToken: ct))
         {
             rows.Add(row);
         }
@@ -426,112 +271,13 @@ public sealed partial class ListingIndex(TableServiceClient tables, TimeProvider
         string listingKey, string? continuation, int pageSize, CancellationToken ct)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {listingKey}");
-        await foreach (var page in _table.QueryAsync<ListingEntity>(filter, maxPerPage: pageSize, cancellationToken: ct).AsPages(continuation, pageSize))
+        await foreach (var page in Table.QueryAsync<ListingEntity>(filter, maxPerPage: pageSize, cancellationToken: ct).AsPages(continuation, pageSize))
         {
             return (page.Values, page.ContinuationToken);
         }
         return ([], null);
     }
 
-    /// <summary>The months a listing has articles in, newest first ("2026-11"), with what is known of each.</summary>
-    public async Task<List<TableEntity>> MonthsAsync(string listingKey, CancellationToken ct)
-    {
-        var rows = new List<TableEntity>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {MonthsPartition(listingKey)}"), cancellationToken: ct))
-        {
-            rows.Add(row);
-        }
-        rows.Reverse();
-        return rows;
-    }
-
-    public Task SetMonthAsync(string listingKey, string month, IDictionary<string, object> values, CancellationToken ct) =>
-        _table.UpsertEntityAsync(new TableEntity(values) { PartitionKey = MonthsPartition(listingKey), RowKey = month }, TableUpdateMode.Merge, ct);
-
-    /// <summary>Known sections for the navigation, ordered by name: one point read of the sections head.</summary>
-    public async Task<List<(string Slug, string Name)>> SectionsAsync(CancellationToken ct) =>
-        await SectionsAsync(await ReadHeadAsync(SectionsHeadKey, ct), ct);
-
-    /// <summary>The known sections from the sections head as read before (null: none), else from their partition.</summary>
-    public async Task<List<(string Slug, string Name)>> SectionsAsync(ListingHeadEntity? head, CancellationToken ct) =>
-        head is not null
-            ? (JsonSerializer.Deserialize(head.Rows, CoreJsonContext.Default.ListSectionName) ?? []).Select(s => (s.Slug, s.Name)).ToList()
-            : await QuerySectionsAsync(ct);
-
-    private async Task<List<(string Slug, string Name)>> QuerySectionsAsync(CancellationToken ct)
-    {
-        var sections = new List<(string, string)>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {SectionsPartition}"), cancellationToken: ct))
-        {
-            sections.Add((row.RowKey, row.GetString("Name") ?? row.RowKey));
-        }
-        return sections.OrderBy(s => s.Item2, StringComparer.OrdinalIgnoreCase).ToList();
-    }
-
-    /// <summary>
-    /// Marks an output as waiting for a refresh. True when the caller should queue that refresh: no marker
-    /// was pending, or the pending one is older than <paramref name="staleAfter"/> (its message was lost
-    /// between the insert and the send).
-    /// </summary>
-    public async Task<bool> TryMarkDirtyAsync(string outputKey, TimeSpan staleAfter, CancellationToken ct)
-    {
-        var marker = new TableEntity(DirtyPartition, outputKey) { ["MarkedAt"] = time.GetUtcNow() };
-        try
-        {
-            await _table.AddEntityAsync(marker, ct);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-        }
-        var existing = await _table.GetEntityIfExistsAsync<TableEntity>(DirtyPartition, outputKey, cancellationToken: ct);
-        if (!existing.HasValue)
-        {
-            return await TryMarkDirtyAsync(outputKey, staleAfter, ct); // cleared in between: mark again
-        }
-        var markedAt = existing.Value!.GetDateTimeOffset("MarkedAt") ?? DateTimeOffset.MinValue;
-        if (time.GetUtcNow() - markedAt < staleAfter)
-        {
-            return false;
-        }
-        try
-        {
-            await _table.UpdateEntityAsync(marker, existing.Value.ETag, TableUpdateMode.Replace, ct);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 404 or 412)
-        {
-            return false; // someone else re-marked or cleared it and queued the refresh
-        }
-    }
-
-    public async Task ClearDirtyAsync(string outputKey, CancellationToken ct) => await DeleteIfExistsAsync((DirtyPartition, outputKey), ct);
-
-    /// <summary>Remembers that <paramref name="articleId"/>'s page shows each of <paramref name="relatedIds"/>: one transaction.</summary>
-    public async Task RecordRelatedAsync(string articleId, IEnumerable<string> relatedIds, CancellationToken ct)
-    {
-        foreach (var chunk in relatedIds.Distinct(StringComparer.Ordinal).Chunk(100))
-        {
-            await _table.SubmitTransactionAsync(chunk.Select(id => new TableTransactionAction(
-                TableTransactionActionType.UpsertReplace, new TableEntity(RelatedByPartition, RelatedByKey(id, articleId)))), ct);
-        }
-    }
-
-    /// <summary>The articles whose pages showed <paramref name="articleId"/> as related when they were last rendered.</summary>
-    public async Task<List<string>> RelatedByAsync(string articleId, CancellationToken ct)
-    {
-        var ids = new List<string>();
-        // Article ids have no '|', and '}' follows '|': the range holds exactly this article's records.
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {RelatedByPartition} and RowKey gt {articleId + "|"} and RowKey lt {articleId + "}"}");
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct))
-        {
-            ids.Add(row.RowKey[(articleId.Length + 1)..]);
-        }
-        return ids;
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Listing rows of article {ArticleId} revision {Revision} withdrawn: revision {Newer} synced meanwhile")]
     private partial void LogOvertaken(string articleId, long revision, long newer);
 }
-

@@ -12,10 +12,13 @@ namespace ServerlessNews.Moderation;
 /// of email in <c>commenters</c> (RowKey "flood") holds the last comment the pipeline let through, and is claimed
 /// with its ETag, so two moderations at once cannot both pass. Each instance refuses a flood on the request path
 /// itself (<see cref="FloodGate"/>, 429); this catches what reached two instances, or one before and after a restart.
+/// Rows of addresses are in partition <see cref="IpPartition"/>, those of emails in the commenter's own.
 /// </summary>
 public sealed class FloodRecord(TableServiceClient tables, IOptions<CommentOptions> options)
 {
     public const string FloodRow = "flood";
+
+    public static string IpPartition(string ipHash) => "ip|" + ipHash;
 
     private readonly TableClient _commenters = tables.GetTableClient(StorageNames.CommentersTable);
 
@@ -30,7 +33,7 @@ public sealed class FloodRecord(TableServiceClient tables, IOptions<CommentOptio
         {
             return null;
         }
-        (string Partition, string What)[] keys = [(FloodGate.IpKey(comment.IpHash), "address"), (comment.EmailHash, "email address")];
+        (string Partition, string What)[] keys = [(IpPartition(comment.IpHash), "address"), (comment.EmailHash, "email address")];
         while (true)
         {
             var rows = await Task.WhenAll(keys.Select(k => _commenters.GetEntityIfExistsAsync<TableEntity>(k.Partition, FloodRow, cancellationToken: ct)));

@@ -22,7 +22,7 @@ public sealed partial class ModerationApiHandler(
     public const string KeyHeader = "x-functions-key";
     public const int PageSize = 50;
 
-    public Task<IResult> ListAsync(HttpRequest request, CancellationToken ct) => Problems.GuardAsync(async () =>
+    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken ct)
     {
         if (Refuse(request) is { } refused)
         {
@@ -37,9 +37,9 @@ public sealed partial class ModerationApiHandler(
         var continuation = request.Query["continuation"].ToString();
         var (items, next) = await store.ListByStatusAsync(status, continuation.Length == 0 ? null : continuation, PageSize, ct);
         return TypedResults.Ok(new CommentList(status, items.Select(ModeratedComment.From).ToArray(), next));
-    });
+    }
 
-    public Task<IResult> DecideAsync(HttpRequest request, string articleId, string commentId, string action, CancellationToken ct) => Problems.GuardAsync(async () =>
+    public async Task<IResult> DecideAsync(HttpRequest request, string articleId, string commentId, string action, CancellationToken ct)
     {
         if (Refuse(request) is { } refused)
         {
@@ -73,10 +73,10 @@ public sealed partial class ModerationApiHandler(
         return comment is null
             ? Problems.NotFound($"No comment {commentId} on article {articleId}.")
             : TypedResults.Ok(ModeratedComment.From(comment));
-    });
+    }
 
     /// <summary><c>export</c> returns every comment of the commenter; <c>erase</c> deletes them everywhere and re-renders the pages that showed them.</summary>
-    public Task<IResult> CommentersAsync(HttpRequest request, string action, CancellationToken ct) => Problems.GuardAsync(async () =>
+    public async Task<IResult> CommentersAsync(HttpRequest request, string action, CancellationToken ct)
     {
         if (Refuse(request) is { } refused)
         {
@@ -128,7 +128,7 @@ public sealed partial class ModerationApiHandler(
         await store.DeleteCommenterAsync(emailHash, ct);
         LogErased(comments.Count, pages.Length);
         return TypedResults.Ok(new CommenterErased(comments.Count, pages));
-    });
+    }
 
     /// <summary>401 unless the configured key is presented (constant-time comparison).</summary>
     public IResult? Refuse(HttpRequest request)

@@ -21,7 +21,7 @@ public sealed record RebuildProgress(int Done, int? Total, int Skipped, TimeSpan
 /// render in one <see cref="RenderScope"/>, so what they share is read once; the listing of <c>$web</c>, made
 /// while the first pages render, spares a read before each write and skips pages that come out unchanged.
 /// </summary>
-public sealed partial class SiteRebuild(BlobServiceClient blobs, ArticleIndex index, Publisher publisher, ILogger<SiteRebuild> logger)
+public sealed partial class SiteRebuild(BlobServiceClient blobs, ArticleIndex index, ArticleContent content, ArticlePages pages, ILogger<SiteRebuild> logger)
 {
     private readonly BlobContainerClient _web = blobs.GetBlobContainerClient(StorageNames.WebContainer);
 
@@ -54,7 +54,7 @@ public sealed partial class SiteRebuild(BlobServiceClient blobs, ArticleIndex in
         await Parallel.ForEachAsync(articles.Reader.ReadAllAsync(ct), options, async (item, token) =>
         {
             // Documents too large for the table are read from content.
-            var document = item.Document ?? await publisher.LoadDocumentAsync(item.Id, token);
+            var document = item.Document ?? await content.LoadAsync(item.Id, token);
             if (document is null || document.Path.Length == 0)
             {
                 Interlocked.Increment(ref skipped);
@@ -62,12 +62,12 @@ public sealed partial class SiteRebuild(BlobServiceClient blobs, ArticleIndex in
             else
             {
                 // Pages render while $web is listed; only their writes wait for the listing.
-                var html = await publisher.RenderPageAsync(document, scope, token);
+                var html = await pages.RenderAsync(document, scope, token);
                 if (!dryRun)
                 {
                     // Same revision: replaces the page, but never one a newer publish wrote meanwhile.
-                    var pages = await listing;
-                    await publisher.WriteRenderedPageAsync(document, html, scope, token, probablyNew: !pages.TryGetValue(document.PageBlobName, out var seen), lastSeen: seen);
+                    var stored = await listing;
+                    await pages.WriteAsync(document, html, scope, token, probablyNew: !stored.TryGetValue(document.PageBlobName, out var seen), lastSeen: seen);
                 }
             }
             var count = Interlocked.Increment(ref done);

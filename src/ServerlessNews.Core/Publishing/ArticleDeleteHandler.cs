@@ -15,10 +15,10 @@ namespace ServerlessNews.Publishing;
 /// kill as the article's next revision and queues it, exactly as a webhook with <c>status: killed</c> would.
 /// </summary>
 public sealed class ArticleDeleteHandler(
-    StandardWebhookVerifier verifier, WebhookDeliveries deliveries, ArticleIngest ingest, ArticleIndex index, Publisher publisher,
+    StandardWebhookVerifier verifier, WebhookDeliveries deliveries, PublishingPipeline publishing, ArticleIndex index,
     ArticleStatusKeys statusKeys, IOptions<WebhookOptions> options)
 {
-    public Task<IResult> HandleAsync(HttpRequest request, string id, CancellationToken ct) => Problems.GuardAsync(async () =>
+    public async Task<IResult> HandleAsync(HttpRequest request, string id, CancellationToken ct)
     {
         if (!SubmissionParser.IsValidArticleId(id))
         {
@@ -54,7 +54,7 @@ public sealed class ArticleDeleteHandler(
             return WebhookDeliveries.Conflict();
         }
         var deliveryId = "webhook:" + webhookId;
-        if (await ingest.IsKnownDeliveryAsync(id, deliveryId, ct))
+        if (await publishing.IsKnownDeliveryAsync(id, deliveryId, ct))
         {
             return TypedResults.Ok(new AcceptedArticle(id, 0, "duplicate", statusUrl, statusKeys.For(id)));
         }
@@ -67,12 +67,10 @@ public sealed class ArticleDeleteHandler(
         {
             throw new InvalidOperationException("A kill submission must always validate: " + parsed.Errors);
         }
-        var accepted = await ingest.AcceptAsync(parsed.Submission!, raw, ".json", deliveryId, "delete " + webhookId, ct,
-            (message, acceptance) => publisher.TryPublishNowAsync(message, parsed.Submission!, acceptance, ct));
-        if (accepted.Outcome == IngestOutcome.Duplicate)
+        if (!await publishing.AcceptAndPublishAsync(publishing.NewDelivery(parsed.Submission!, raw, ".json", deliveryId, "delete " + webhookId), ct))
         {
             return TypedResults.Ok(new AcceptedArticle(id, revision, "duplicate", statusUrl, statusKeys.For(id)));
         }
         return TypedResults.Accepted(statusUrl, new AcceptedArticle(id, revision, "accepted", statusUrl, statusKeys.For(id)));
-    });
+    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using ServerlessNews.Articles;
@@ -17,7 +16,7 @@ namespace ServerlessNews.Publishing;
 /// </summary>
 public sealed class ArticleStatusHandler(ArticleIndex index, ArticleStatusKeys statusKeys, IOptions<SiteOptions> site)
 {
-    public Task<IResult> HandleAsync(HttpRequest request, string id, CancellationToken ct) => Problems.GuardAsync(async () =>
+    public async Task<IResult> HandleAsync(HttpRequest request, string id, CancellationToken ct)
     {
         if (!SubmissionParser.IsValidArticleId(id))
         {
@@ -49,14 +48,12 @@ public sealed class ArticleStatusHandler(ArticleIndex index, ArticleStatusKeys s
             Path: article?.Path is { Length: > 0 } p ? p : null,
             Headline: article?.Headline,
             Section: article?.Section,
-            Authors: article is null ? [] : Names(article.Authors),
-            Tags: article is null ? [] : Names(article.Tags),
+            Authors: article?.AuthorNames() ?? [],
+            Tags: article?.TagNames() ?? [],
             PublishedAt: article?.PublishedAt,
             UpdatedAt: article?.UpdatedAt,
             Revisions: revisions.Select(r => new RevisionStatus(r.Revision, r.State, r.Reason, r.Source, r.ReceivedAt)).ToArray()));
-    });
-
-    private static IReadOnlyList<string> Names(string json) => JsonSerializer.Deserialize(json, CoreJsonContext.Default.IReadOnlyListString) ?? [];
+    }
 
     private async Task<IResult> PublicAsync(string id, CancellationToken ct)
     {
@@ -72,8 +69,8 @@ public sealed class ArticleStatusHandler(ArticleIndex index, ArticleStatusKeys s
             Path: article.Path,
             Headline: article.Headline,
             Section: article.Section,
-            Authors: Names(article.Authors),
-            Tags: Names(article.Tags),
+            Authors: article.AuthorNames(),
+            Tags: article.TagNames(),
             PublishedAt: article.PublishedAt,
             UpdatedAt: article.UpdatedAt));
     }

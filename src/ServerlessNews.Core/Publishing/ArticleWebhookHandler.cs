@@ -8,10 +8,10 @@ namespace ServerlessNews.Publishing;
 
 /// <summary><c>POST /api/articles</c>: the CMS webhook, signed with Standard Webhooks.</summary>
 public sealed class ArticleWebhookHandler(
-    StandardWebhookVerifier verifier, WebhookDeliveries deliveries, ArticleIngest ingest, Publisher publisher, ArticleStatusKeys statusKeys,
+    StandardWebhookVerifier verifier, WebhookDeliveries deliveries, PublishingPipeline publishing, ArticleStatusKeys statusKeys,
     IOptions<WebhookOptions> options)
 {
-    public Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct) => Problems.GuardAsync(async () =>
+    public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct)
     {
         var limit = options.Value.MaxBodyBytes;
         if (request.ContentLength > limit)
@@ -48,14 +48,12 @@ public sealed class ArticleWebhookHandler(
         }
         var statusUrl = $"/api/articles/{submission.Id}";
         var deliveryId = "webhook:" + id;
-        var accepted = await ingest.AcceptAsync(submission, body, ".json", deliveryId, "webhook " + id, ct,
-            (message, acceptance) => publisher.TryPublishNowAsync(message, submission, acceptance, ct));
-        if (accepted.Outcome == IngestOutcome.Duplicate)
+        if (!await publishing.AcceptAndPublishAsync(publishing.NewDelivery(submission, body, ".json", deliveryId, "webhook " + id), ct))
         {
             return TypedResults.Ok(new AcceptedArticle(submission.Id, submission.Revision, "duplicate", statusUrl, statusKeys.For(submission.Id)));
         }
         return TypedResults.Accepted(statusUrl, new AcceptedArticle(submission.Id, submission.Revision, "accepted", statusUrl, statusKeys.For(submission.Id)));
-    });
+    }
 
     private static IResult TooLarge(int limit) =>
         Problems.Status(StatusCodes.Status413PayloadTooLarge, "The body is too large.",

@@ -3,8 +3,8 @@ using ServerlessNews.Index;
 namespace ServerlessNews.Publishing;
 
 /// <summary>
-/// Told after the Publisher stores an article's new state (published, corrected, killed), and again when
-/// a publish message is re-delivered, so that work lost in a crash is redone. Must be idempotent.
+/// Told in the pipeline's complete step, after an article's new state is stored (published, corrected, killed),
+/// and again when a publish message is re-delivered, so that work lost in a crash is redone. Must be idempotent.
 /// </summary>
 public interface IArticleStateObserver
 {

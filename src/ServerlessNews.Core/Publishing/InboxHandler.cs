@@ -17,7 +17,8 @@ namespace ServerlessNews.Publishing;
 /// file larger than a webhook body may be (<see cref="WebhookOptions.MaxBodyBytes"/>), moved by the storage
 /// service without being read.
 /// </summary>
-public sealed partial class InboxHandler(BlobServiceClient blobs, ArticleIngest ingest, IOptions<WebhookOptions> options, ILogger<InboxHandler> logger)
+public sealed partial class InboxHandler(
+    BlobServiceClient blobs, PublishingPipeline publishing, IOptions<WebhookOptions> options, ILogger<InboxHandler> logger)
 {
     private readonly BlobContainerClient _rejected = blobs.GetBlobContainerClient(StorageNames.RejectedContainer);
 
@@ -57,7 +58,7 @@ public sealed partial class InboxHandler(BlobServiceClient blobs, ArticleIngest 
         // The delivery id includes the content hash: re-uploading an edited file under the same name is a new delivery.
         var deliveryId = $"inbox:{name}:{Convert.ToHexStringLower(SHA256.HashData(content))}";
         var extension = SubmissionParser.IsMarkdownFile(name) ? ".md" : ".json";
-        await ingest.AcceptAsync(parsed.Submission!, content, extension, deliveryId, "inbox " + name, ct);
+        await publishing.AcceptAsync(publishing.NewDelivery(parsed.Submission!, content, extension, deliveryId, "inbox " + name), ct);
         await blob.DeleteIfExistsAsync(cancellationToken: ct);
     }
 

@@ -63,7 +63,7 @@ public sealed class RenderScope
     /// <summary>
     /// Pages rendered in this scope have which related articles they show recorded before they are written, and
     /// carry that list: a single page's render records them (while its other sections read), a batch's writer
-    /// records those the stored page does not show yet (see <see cref="Publishing.Publisher.WriteRenderedPageAsync"/>).
+    /// records those the stored page does not show yet (see <see cref="Publishing.ArticlePages.WriteAsync"/>).
     /// False for a dry run, whose pages are not written, and for a page whose records a later render makes.
     /// </summary>
     public bool RecordsRelated { get; }

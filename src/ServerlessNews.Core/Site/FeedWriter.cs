@@ -1,6 +1,5 @@
 using System.ServiceModel.Syndication;
 using System.Text;
-using System.Text.Json;
 using System.Xml;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
@@ -11,18 +10,11 @@ using ServerlessNews.Storage;
 namespace ServerlessNews.Site;
 
 /// <summary>RSS 2.0 and Atom 1.0 feeds of the whole site and of each section, newest items first.</summary>
-public sealed class FeedWriter(BlobServiceClient blobs, ListingIndex listings, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
+public sealed class FeedWriter(BlobServiceClient blobs, ListingIndex listings, SectionIndex sections, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
 {
-    public const string RssType = "application/rss+xml";
-    public const string AtomType = "application/atom+xml";
-
     private readonly BlobContainerClient _web = blobs.GetBlobContainerClient(StorageNames.WebContainer);
 
     private SiteOptions Site => site.Value;
-
-    public static string RssPath(ListingRef listing) => listing.BasePath + "feed.xml";
-
-    public static string AtomPath(ListingRef listing) => listing.BasePath + "atom.xml";
 
     public async Task WriteAsync(ListingRef listing, CancellationToken ct)
     {
@@ -33,11 +25,11 @@ public sealed class FeedWriter(BlobServiceClient blobs, ListingIndex listings, I
         var rows = await listings.TopAsync(listing.Key, refresh.Value.FeedItems, ct);
         var sectionName = listing.Kind == ListingRef.All ? null
             : rows.FirstOrDefault()?.ListingName
-              ?? (await listings.SectionsAsync(ct)).FirstOrDefault(s => s.Slug == listing.Slug).Name
+              ?? (await sections.ListAsync(ct)).Find(s => s.Slug == listing.Slug)?.Name
               ?? listing.Slug;
         var feed = Build(listing, sectionName, rows);
-        await UploadAsync(RssPath(listing), feed.GetRss20Formatter(), RssType, ct);
-        await UploadAsync(AtomPath(listing), feed.GetAtom10Formatter(), AtomType, ct);
+        await UploadAsync(listing.RssPath, feed.GetRss20Formatter(), FeedLinkView.RssType, ct);
+        await UploadAsync(listing.AtomPath, feed.GetAtom10Formatter(), FeedLinkView.AtomType, ct);
     }
 
     private SyndicationFeed Build(ListingRef listing, string? sectionName, List<ListingEntity> rows)
@@ -52,7 +44,7 @@ public sealed class FeedWriter(BlobServiceClient blobs, ListingIndex listings, I
             Generator = Site.Name,
             Items = rows.Select(ToItem).ToList(),
         };
-        feed.Links.Add(new SyndicationLink(new Uri(Site.AbsoluteUrl(AtomPath(listing))), "self", title, AtomType, 0));
+        feed.Links.Add(new SyndicationLink(new Uri(Site.AbsoluteUrl(listing.AtomPath)), "self", title, FeedLinkView.AtomType, 0));
         // Atom requires an author for every entry; the site stands in where an item names none.
         feed.Authors.Add(new SyndicationPerson { Name = Site.Name });
         return feed;
@@ -71,12 +63,12 @@ public sealed class FeedWriter(BlobServiceClient blobs, ListingIndex listings, I
             LastUpdatedTime = row.ModifiedAt,
         };
         item.Links.Add(SyndicationLink.CreateAlternateLink(url, "text/html"));
-        foreach (var author in JsonSerializer.Deserialize(row.Authors, CoreJsonContext.Default.IReadOnlyListString) ?? [])
+        foreach (var author in row.AuthorNames())
         {
             item.Authors.Add(new SyndicationPerson { Name = author });
         }
         item.Categories.Add(new SyndicationCategory(row.Section));
-        foreach (var tag in JsonSerializer.Deserialize(row.Tags, CoreJsonContext.Default.IReadOnlyListString) ?? [])
+        foreach (var tag in row.TagNames())
         {
             item.Categories.Add(new SyndicationCategory(tag));
         }

@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -21,7 +20,7 @@ public sealed class ListArticlesHandler(ListingIndex listings, IOptions<SiteOpti
     public const int MaxPageSize = 100;
     private const int MaxFilterLength = 200;
 
-    public Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct) => Problems.GuardAsync(async () =>
+    public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var filters = new[] { ListingRef.SectionKind, ListingRef.TagKind, ListingRef.AuthorKind }
@@ -78,7 +77,7 @@ public sealed class ListArticlesHandler(ListingIndex listings, IOptions<SiteOpti
             listing.Key,
             rows.Select(ToItem).ToArray(),
             next is null ? null : Encode(next)));
-    });
+    }
 
     private ArticleListItem ToItem(ListingEntity row) => new(
         row.ArticleId,
@@ -87,8 +86,8 @@ public sealed class ListArticlesHandler(ListingIndex listings, IOptions<SiteOpti
         site.Value.AbsoluteUrl(row.Path),
         row.Path,
         row.Section,
-        JsonSerializer.Deserialize(row.Authors, CoreJsonContext.Default.IReadOnlyListString) ?? [],
-        JsonSerializer.Deserialize(row.Tags, CoreJsonContext.Default.IReadOnlyListString) ?? [],
+        row.AuthorNames(),
+        row.TagNames(),
         row.PublishedAt,
         row.UpdatedAt);
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
@@ -9,11 +8,10 @@ using ServerlessNews.Storage;
 namespace ServerlessNews.Site;
 
 /// <summary>
-/// The HTML pages besides articles: listing front pages, month archives, the 404 page and the notice that
-/// replaces a killed article. Each reads a few rows of the listings table, never a blob or a whole table.
+/// The HTML pages besides articles: listing front pages, month archives and the 404 page. Each reads a few rows of the listings table, never a blob or a whole table.
 /// </summary>
 public sealed class SitePages(
-    BlobServiceClient blobs, ListingIndex listings, SiteNavigation navigation, PageRenderer renderer, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
+    BlobServiceClient blobs, ListingIndex listings, ListingMonths listingMonths, SectionIndex sections, PageNavigation navigation, NoticePages notices, PageRenderer renderer, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
 {
     public const string NotFoundBlob = "404.html";
     public const string HtmlType = "text/html; charset=utf-8";
@@ -29,7 +27,7 @@ public sealed class SitePages(
     public async Task WriteFrontAsync(ListingRef listing, CancellationToken ct)
     {
         var rowsTask = listings.NewestAsync(listing.Key, Refresh.FrontPageSize, ct);
-        var monthsTask = listings.MonthsAsync(listing.Key, ct);
+        var monthsTask = listingMonths.ListAsync(listing.Key, ct);
         var rows = await rowsTask;
         var months = await monthsTask;
         var name = await NameOfAsync(listing, rows, ct);
@@ -61,7 +59,7 @@ public sealed class SitePages(
             return;
         }
         var rowsTask = listings.RangeAsync(listing.Key, start, start.AddMonths(1), ct);
-        var monthsTask = listings.MonthsAsync(listing.Key, ct);
+        var monthsTask = listingMonths.ListAsync(listing.Key, ct);
         var rows = await rowsTask;
         var months = (await monthsTask).Select(m => m.RowKey).ToList();
         var name = await NameOfAsync(listing, rows, ct);
@@ -105,23 +103,8 @@ public sealed class SitePages(
 
     public async Task WriteNotFoundAsync(CancellationToken ct)
     {
-        var page = await navigation.DecorateAsync(Notice("Page not found"), null, ct);
-        var html = await renderer.RenderPageAsync("notfound.liquid", page, new Dictionary<string, object?>(), ct);
-        await WriteAsync(NotFoundBlob, html, ct);
+        await WriteAsync(NotFoundBlob, await notices.RenderAsync(NoticePages.NotFound, ct), ct);
     }
-
-    /// <summary>
-    /// What stays at a killed article's address. The static website cannot answer 410, so this is a
-    /// 200 page marked noindex that search engines drop; the article itself is gone from every output.
-    /// </summary>
-    public async Task<string> RenderRemovedAsync(CancellationToken ct)
-    {
-        var page = await navigation.DecorateAsync(Notice("Article removed"), null, ct);
-        return await renderer.RenderPageAsync("removed.liquid", page, new Dictionary<string, object?>(), ct);
-    }
-
-    private PageView Notice(string title) => new(
-        $"{title} | {Site.Name}", title, Site.AbsoluteUrl("/"), [new MetaTag("name", "robots", "noindex")], null);
 
     private async Task WriteListingAsync(ListingRef listing, string path, string title, ListingPageView view, CancellationToken ct)
     {
@@ -149,8 +132,7 @@ public sealed class SitePages(
         }
         if (listing.Kind == ListingRef.SectionKind)
         {
-            var known = (await listings.SectionsAsync(ct)).FirstOrDefault(s => s.Slug == listing.Slug);
-            if (known.Name is not null)
+            if ((await sections.ListAsync(ct)).Find(s => s.Slug == listing.Slug) is { } known)
             {
                 return known.Name;
             }
@@ -164,7 +146,7 @@ public sealed class SitePages(
         row.Summary,
         row.Path,
         new LinkView(row.Section, SitePaths.Section(row.Section)),
-        JoinNames(JsonSerializer.Deserialize(row.Authors, CoreJsonContext.Default.IReadOnlyListString) ?? []),
+        JoinNames(row.AuthorNames()),
         PageRenderer.Iso(row.PublishedAt),
         PageRenderer.Display(row.PublishedAt),
         row.UpdatedAt is { } u ? PageRenderer.Iso(u) : null,

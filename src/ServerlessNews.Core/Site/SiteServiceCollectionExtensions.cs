@@ -1,6 +1,5 @@
 using Fluid;
 using Microsoft.Extensions.DependencyInjection;
-using ServerlessNews.Index;
 using ServerlessNews.Publishing;
 using ServerlessNews.Rendering;
 
@@ -8,7 +7,7 @@ namespace ServerlessNews.Site;
 
 public static class SiteServiceCollectionExtensions
 {
-    /// <summary>Listings, feeds, sitemaps, related articles, the listing API and kills by DELETE.</summary>
+    /// <summary>Listing pages, feeds, sitemaps, related articles, their refresh and the listing API.</summary>
     public static IServiceCollection AddSitePages(this IServiceCollection services)
     {
         services.AddOptions<RefreshOptions>().BindConfiguration(RefreshOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -16,19 +15,14 @@ public static class SiteServiceCollectionExtensions
         members.Register<ListingItemView>();
         members.Register<ListingPageView>();
 
-        services.AddSingleton<ListingIndex>();
-        services.AddSingleton<PageHeads>();
-        services.AddSingleton<SiteNavigation>();
         services.AddSingleton<SitePages>();
         services.AddSingleton<FeedWriter>();
         services.AddSingleton<SitemapWriter>();
         services.AddSingleton<SiteRefreshScheduler>();
         services.AddSingleton<SiteRefresher>();
         services.AddSingleton<IArticleStateObserver, SiteLifecycle>();
-        services.AddSingleton<IArticlePageSection, SectionNavigationSection>();
         services.AddSingleton<IArticlePageSection, RelatedArticlesSection>();
         services.AddSingleton<ListArticlesHandler>();
-        services.AddSingleton<ArticleDeleteHandler>();
         return services;
     }
 }

@@ -13,7 +13,7 @@ namespace ServerlessNews.Site;
 /// protocol's 50,000 URLs), the Google News sitemap of the last two days, and <c>robots.txt</c> naming both.
 /// A publish rewrites only its own month's shards and the index (one row per month).
 /// </summary>
-public sealed class SitemapWriter(BlobServiceClient blobs, ListingIndex listings, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh, TimeProvider time)
+public sealed class SitemapWriter(BlobServiceClient blobs, ListingIndex listings, ListingMonths months, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh, TimeProvider time)
 {
     public const string SitemapNamespace = "http://www.sitemaps.org/schemas/sitemap/0.9";
     public const string NewsNamespace = "http://www.google.com/schemas/sitemap-news/0.9";
@@ -56,7 +56,7 @@ public sealed class SitemapWriter(BlobServiceClient blobs, ListingIndex listings
         for (var i = shards.Count; await _web.GetBlobClient(ShardPath(month, i).TrimStart('/')).DeleteIfExistsAsync(cancellationToken: ct); i++)
         {
         }
-        await listings.SetMonthAsync(ListingRef.All, month, new Dictionary<string, object>
+        await months.SetAsync(ListingRef.All, month, new Dictionary<string, object>
         {
             [ShardsColumn] = shards.Count,
             [LastModifiedColumn] = rows.Count > 0 ? rows.Max(r => r.ModifiedAt) : time.GetUtcNow(),
@@ -66,11 +66,11 @@ public sealed class SitemapWriter(BlobServiceClient blobs, ListingIndex listings
 
     private async Task WriteIndexAsync(CancellationToken ct)
     {
-        var months = await listings.MonthsAsync(ListingRef.All, ct);
+        var shardMonths = await months.ListAsync(ListingRef.All, ct);
         await UploadAsync(IndexPath, w =>
         {
             w.WriteStartElement("sitemapindex", SitemapNamespace);
-            foreach (var month in months)
+            foreach (var month in shardMonths)
             {
                 var shards = month.GetInt32(ShardsColumn) ?? 0;
                 var lastModified = month.GetDateTimeOffset(LastModifiedColumn);

@@ -163,6 +163,34 @@ public sealed class CommentIntakeTests(CommentsFixture server) : IClassFixture<C
         Assert.Contains(problems, p => p.StartsWith("Email", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("Comment", StringComparison.Ordinal));
         Assert.Equal(StorageFixture.BaseUrl + path + "#respond", page.QuerySelector("main a")!.GetAttribute("href"));
+        // A page of the site's theme, in its layout, that search engines leave out.
+        Assert.Equal("Your comment was not posted", page.QuerySelector("main h1")!.TextContent);
+        Assert.Equal("The Test Times", page.QuerySelector("header .site-name")!.TextContent);
+        Assert.Equal("noindex", page.Meta("robots"));
+    }
+
+    [Fact]
+    public async Task A_theme_override_restyles_the_form_error_page()
+    {
+        await server.PublishAsync("intake-form-themed");
+        var templates = server.Container(StorageNames.TemplatesContainer);
+        await templates.UploadBlobAsync(CommentFormErrorsPage.Template, BinaryData.FromString(
+            "<h1 class=\"custom\">Not posted</h1><ol>{% for e in form_errors.errors %}<li>{{ e.field }}: {{ e.message }}</li>{% endfor %}</ol>"));
+        try
+        {
+            var fields = FormFields("intake-form-themed", server.NewReader().Email);
+            fields["comment"] = "";
+            var response = await server.NoRedirects.SendAsync(server.Form(fields));
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var page = Html.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal("Not posted", page.QuerySelector("main h1.custom")!.TextContent);
+            Assert.StartsWith("Comment: ", page.QuerySelector("main ol li")!.TextContent, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await templates.DeleteBlobAsync(CommentFormErrorsPage.Template);
+        }
     }
 
     [Fact]

@@ -161,7 +161,7 @@ public sealed class ModerationTests(CommentsFixture server) : IClassFixture<Comm
         await server.SubmitAsync(TestArticles.Valid("mod-cache", revision: 3).With("publishedAt", DateTimeOffset.UtcNow.AddHours(-1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)));
         await server.DrainPublishQueueAsync();
         article = (await cache.GetPublishedAsync("mod-cache", CancellationToken.None))!;
-        await cache.ArticleChangedAsync(article, CancellationToken.None); // what the Publisher tells its observers
+        await cache.ArticleChangedAsync(article, CancellationToken.None); // what publishing tells its observers
         Assert.NotSame(article, await cache.GetPublishedAsync("mod-cache", CancellationToken.None));
     }
 

@@ -77,7 +77,7 @@ public sealed class DeploymentTests
             Assert.True(File.Exists(Path.Combine(output, "host.json")));
             var metadata = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "functions.metadata"), TestContext.Current.CancellationToken));
             var names = metadata.RootElement.EnumerateArray().Select(f => f.GetProperty("name").GetString()).ToHashSet();
-            var declared = typeof(Functions.ArticleWebhook).Assembly.GetTypes()
+            var declared = typeof(Functions.ArticleFunctions).Assembly.GetTypes()
                 .SelectMany(t => t.GetMethods())
                 .Select(m => m.GetCustomAttribute<Microsoft.Azure.Functions.Worker.FunctionAttribute>()?.Name)
                 .OfType<string>();

@@ -60,6 +60,28 @@ public sealed class DevServerEndToEndTests(LiveDevServerFixture server) : IClass
     }
 
     [Fact]
+    public async Task An_image_uploaded_to_images_gets_its_renditions_and_its_page_is_rendered_again_by_the_triggers()
+    {
+        var response = await server.Client.SendAsync(Webhook.SignedDelivery(TestArticles.Valid("image-end-to-end")
+            .With("image", new System.Text.Json.Nodes.JsonObject { ["url"] = "images/end-to-end.jpg", ["alt"] = "The bridge" })));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await WaitForStateAsync("image-end-to-end", "published");
+
+        await server.Container(StorageNames.ImagesContainer).UploadBlobAsync("end-to-end.jpg", BinaryData.FromBytes(Images.TestImages.Jpeg(700, 400)));
+
+        // The blob trigger writes the renditions and queues the page; the refresh trigger renders it again.
+        var page = await Poll.UntilAsync(async () =>
+        {
+            var html = await server.Client.GetStringAsync(new Uri("/world/2026/11/27/image-end-to-end/", UriKind.Relative));
+            return html.Contains("<picture>", StringComparison.Ordinal) ? Html.Parse(html) : null;
+        }, TimeSpan.FromSeconds(90), "the page with the image's renditions");
+        var webp = page.QuerySelector("figure.lead-image source[type='image/webp']")!.GetAttribute("srcset")!.Split(", ")[^1].Split(' ')[0];
+        var rendition = await server.Client.GetAsync(new Uri(webp, UriKind.Relative));
+        Assert.Equal("image/webp", rendition.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("public, max-age=31536000, immutable", rendition.Headers.CacheControl?.ToString());
+    }
+
+    [Fact]
     public async Task The_readme_example_signs_and_posts_the_sample_article()
     {
         var start = new ProcessStartInfo("bash", ["eng/post-article.sh", "samples/harbour-bridge-reopens.json"])

@@ -22,7 +22,7 @@ public sealed class HostParityTests(DevServerFixture server) : IClassFixture<Dev
     [Fact]
     public void Both_hosts_serve_the_same_http_routes()
     {
-        var functions = ParameterAttributes<Worker.HttpTriggerAttribute>(FunctionMethods(typeof(ArticleWebhook).Assembly))
+        var functions = ParameterAttributes<Worker.HttpTriggerAttribute>(FunctionMethods(typeof(ArticleFunctions).Assembly))
             .SelectMany(t => t.Methods!.Select(m => $"{m.ToUpperInvariant()} /api/{t.Route}"))
             .Order(StringComparer.Ordinal)
             .ToArray();
@@ -40,7 +40,7 @@ public sealed class HostParityTests(DevServerFixture server) : IClassFixture<Dev
     [Fact]
     public void Both_hosts_listen_to_the_same_queues_and_containers()
     {
-        var functionMethods = FunctionMethods(typeof(ArticleWebhook).Assembly).ToArray();
+        var functionMethods = FunctionMethods(typeof(ArticleFunctions).Assembly).ToArray();
         var webJobsMethods = typeof(WebJobsTriggers).GetMethods().Where(m => m.GetCustomAttribute<WebJobs.FunctionNameAttribute>() is not null).ToArray();
 
         Assert.Equal(
@@ -59,7 +59,7 @@ public sealed class HostParityTests(DevServerFixture server) : IClassFixture<Dev
     [Fact]
     public void Every_trigger_queue_and_container_is_one_the_storage_bootstrap_creates()
     {
-        var methods = FunctionMethods(typeof(ArticleWebhook).Assembly).ToArray();
+        var methods = FunctionMethods(typeof(ArticleFunctions).Assembly).ToArray();
         Assert.All(ParameterAttributes<Worker.QueueTriggerAttribute>(methods), q => Assert.Contains(q.QueueName, StorageNames.Queues));
         Assert.All(ParameterAttributes<Worker.BlobTriggerAttribute>(methods), b => Assert.Contains(b.BlobPath.Split('/')[0], StorageNames.Containers));
     }

@@ -67,7 +67,7 @@ public static class HostApi
         Assert.True(response.StatusCode == HttpStatusCode.SeeOther, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         var location = response.Headers.Location!;
         Assert.StartsWith("?pending=", location.Query, StringComparison.Ordinal);
-        var keys = new CommentKeys(Options.Create(new ModerationOptions { Key = StorageFixture.ModerationKey }), TimeProvider.System);
+        var keys = new CommentKeys(Options.Create(new CommentKeyOptions { HashKey = new ModerationOptions { Key = StorageFixture.ModerationKey }.EffectiveHashKey }), TimeProvider.System);
         var ids = keys.ReadPendingToken(Uri.UnescapeDataString(location.Query["?pending=".Length..]));
         Assert.NotNull(ids);
         return ids.Value.CommentId;

@@ -12,13 +12,13 @@ namespace ServerlessNews.Tests.Infrastructure;
 public static class PipelineExtensions
 {
     /// <summary>Takes a submission through the same path as the webhook (after its HTTP checks).</summary>
-    public static async Task<IngestOutcome> SubmitAsync(this StorageFixture storage, JsonNode article, string? deliveryId = null)
+    public static async Task<bool> SubmitAsync(this StorageFixture storage, JsonNode article, string? deliveryId = null)
     {
         var raw = Encoding.UTF8.GetBytes(article.ToJsonString());
         var parsed = SubmissionParser.ParseJson(raw);
         Assert.True(parsed.IsValid, parsed.Errors.ToString());
-        var result = await storage.Get<ArticleIngest>().AcceptAsync(parsed.Submission!, raw, ".json", deliveryId ?? "test:" + Guid.NewGuid(), "test", CancellationToken.None);
-        return result.Outcome;
+        var publishing = storage.Get<PublishingPipeline>();
+        return await publishing.AcceptAsync(publishing.NewDelivery(parsed.Submission!, raw, ".json", deliveryId ?? "test:" + Guid.NewGuid(), "test"), CancellationToken.None);
     }
 
     public static async Task<string?> PageAsync(this StorageFixture storage, string path)

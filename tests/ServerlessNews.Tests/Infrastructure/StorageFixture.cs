@@ -43,10 +43,10 @@ public class StorageFixture : IAsyncLifetime
         await Get<StorageBootstrap>().EnsureCreatedAsync(CancellationToken.None);
     }
 
-    /// <summary>A fresh set of Core services on this Azurite: what a restarted host would have.</summary>
-    public ServiceProvider BuildServices()
+    /// <summary>A fresh set of Core services on this Azurite: what a restarted host would have (with other settings, if given).</summary>
+    public ServiceProvider BuildServices(Dictionary<string, string?>? settings = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings()).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? Settings()).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
@@ -90,8 +90,8 @@ public class StorageFixture : IAsyncLifetime
 
     public Task<int> DrainPublishQueueAsync(IServiceProvider? services = null)
     {
-        var publisher = (services ?? Services).GetRequiredService<Publisher>();
-        return DrainQueueAsync(StorageNames.PublishQueue, m => publisher.HandleAsync(m.MessageText, m.DequeueCount, CancellationToken.None));
+        var publishing = (services ?? Services).GetRequiredService<PublishingPipeline>();
+        return DrainQueueAsync(StorageNames.PublishQueue, m => publishing.HandleAsync(m.MessageText, m.DequeueCount, CancellationToken.None));
     }
 
     public Task<int> DrainRefreshQueueAsync()

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Http;
+using ServerlessNews.Index;
 using ServerlessNews.Site;
 using ServerlessNews.Storage;
 using ServerlessNews.Tests.Infrastructure;
@@ -100,7 +101,7 @@ public sealed class SiteTests(SiteFixture storage) : IClassFixture<SiteFixture>
     {
         const int n = 30;
         var refresher = storage.Get<SiteRefresher>();
-        var sectionPage = SiteOutputs.Front("section|burst");
+        var sectionPage = new SiteOutput.Front(ListingRef.Section("Burst"));
         var before = refresher.RenderCount(sectionPage);
         var times = Enumerable.Range(0, n).Select(i => Now.AddSeconds(-100 + i)).ToArray();
         for (var i = 0; i < n; i++)
@@ -337,7 +338,7 @@ public sealed class SiteTests(SiteFixture storage) : IClassFixture<SiteFixture>
         await storage.DrainAsync();
         var scheduler = storage.Get<SiteRefreshScheduler>();
         var queue = storage.Queue(StorageNames.RefreshQueue);
-        const string output = "front|tag|lost-message";
+        SiteOutput output = new SiteOutput.Front(ListingRef.Tag("lost-message"));
         await scheduler.ScheduleAsync([output], CancellationToken.None);
         await queue.ClearMessagesAsync(); // the message is lost; the marker stays
 
@@ -346,7 +347,7 @@ public sealed class SiteTests(SiteFixture storage) : IClassFixture<SiteFixture>
 
         storage.Clock.Advance(TimeSpan.FromMinutes(11));
         await scheduler.ScheduleAsync([output], CancellationToken.None);
-        Assert.Equal([output], (await queue.PeekMessagesAsync(32)).Value.Select(m => m.MessageText));
+        Assert.Equal(["front|tag|lost-message"], (await queue.PeekMessagesAsync(32)).Value.Select(m => m.MessageText));
         await storage.DrainRefreshQueueAsync();
         Assert.NotNull(await storage.WebFileAsync("/tag/lost-message/"));
     }

@@ -168,10 +168,10 @@ public sealed class SiteRebuildTests(StorageFixture storage) : IClassFixture<Sto
         var path = "/unrecorded/2026/11/27/rebuild-unrecorded-1/";
         var page = storage.Container(StorageNames.WebContainer).GetBlobClient(ArticleDocument.PageBlobNameFor(path));
         var metadata = (await page.GetPropertiesAsync()).Value.Metadata;
-        Assert.True(metadata.Remove(ServerlessNews.Publishing.Publisher.RelatedMetadataKey));
+        Assert.True(metadata.Remove(ServerlessNews.Publishing.ArticlePages.RelatedMetadataKey));
         await page.SetMetadataAsync(metadata);
         var related = storage.Table(StorageNames.ListingsTable);
-        await foreach (var row in related.QueryAsync<TableEntity>(r => r.PartitionKey == ListingIndex.RelatedByPartition))
+        await foreach (var row in related.QueryAsync<TableEntity>(r => r.PartitionKey == RelatedArticleRecords.Partition))
         {
             if (row.RowKey.EndsWith("|" + ids[1], StringComparison.Ordinal))
             {
@@ -182,7 +182,7 @@ public sealed class SiteRebuildTests(StorageFixture storage) : IClassFixture<Sto
         await storage.Get<SiteRebuild>().RebuildArticlesAsync(null, parallelism: 4, CancellationToken.None);
 
         Assert.Single(await RelatedRecordsAsync(ids[1..]));
-        Assert.Equal(ids[0], (await page.GetPropertiesAsync()).Value.Metadata[ServerlessNews.Publishing.Publisher.RelatedMetadataKey]);
+        Assert.Equal(ids[0], (await page.GetPropertiesAsync()).Value.Metadata[ServerlessNews.Publishing.ArticlePages.RelatedMetadataKey]);
         // So a kill of the article it shows reaches it.
         await storage.SubmitAsync(TestArticles.Valid(ids[0], revision: 2).With("section", "Unrecorded").With("status", "killed"));
         await storage.DrainAsync();
@@ -193,7 +193,7 @@ public sealed class SiteRebuildTests(StorageFixture storage) : IClassFixture<Sto
     private async Task<List<string>> RelatedRecordsAsync(string[] pageIds)
     {
         var rows = new List<string>();
-        await foreach (var row in storage.Table(StorageNames.ListingsTable).QueryAsync<TableEntity>(r => r.PartitionKey == ServerlessNews.Index.ListingIndex.RelatedByPartition))
+        await foreach (var row in storage.Table(StorageNames.ListingsTable).QueryAsync<TableEntity>(r => r.PartitionKey == ServerlessNews.Index.RelatedArticleRecords.Partition))
         {
             if (pageIds.Contains(row.RowKey[(row.RowKey.IndexOf('|', StringComparison.Ordinal) + 1)..]))
             {

@@ -71,10 +71,10 @@ public sealed class WebhookEndpointTests(DevServerFixture server) : IClassFixtur
         // Then its message: the normalized document, the URL lookup, the page with its related article, and the
         // related-article records, which the page now carries too (so that a kill of the related article re-renders it).
         Assert.Contains($"href=\"{earlierPath}\"", await server.PageAsync(path), StringComparison.Ordinal);
-        Assert.Equal("completion-later", (await server.Get<Publisher>().LoadDocumentAsync("completion-later", CancellationToken.None))?.Article.Id);
+        Assert.Equal("completion-later", (await server.Get<ArticleContent>().LoadAsync("completion-later", CancellationToken.None))?.Article.Id);
         Assert.Equal("completion-later", await server.Get<ArticleIndex>().FindByPathAsync(path, CancellationToken.None));
-        Assert.Contains("completion-later", await server.Get<ListingIndex>().RelatedByAsync("completion-earlier", CancellationToken.None));
-        Assert.Contains("completion-earlier", (await server.PagePropertiesAsync(path)).Metadata[Publisher.RelatedMetadataKey].Split(','));
+        Assert.Contains("completion-later", await server.Get<RelatedArticleRecords>().PagesShowingAsync("completion-earlier", CancellationToken.None));
+        Assert.Contains("completion-earlier", (await server.PagePropertiesAsync(path)).Metadata[ArticlePages.RelatedMetadataKey].Split(','));
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class WebhookEndpointTests(DevServerFixture server) : IClassFixtur
         await server.SubmitAsync(InSection("provisional-a", "Provisional"));
         await server.DrainAsync();
         // The DevServer reads the section list, as its publishes do; then another host publishes into a new section.
-        Assert.NotNull(await server.App.Services.GetRequiredService<ListingIndex>().ReadHeadAsync(ListingIndex.SectionsHeadKey, CancellationToken.None));
+        Assert.NotNull(await server.App.Services.GetRequiredService<ListingHeads>().ReadAsync(ListingHeads.SectionsKey, CancellationToken.None));
         await server.SubmitAsync(InSection("provisional-b", "Provisional Elsewhere"));
         await server.DrainAsync();
 

@@ -6,6 +6,7 @@ using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging.Abstractions;
+using ServerlessNews.Articles;
 using ServerlessNews.Index;
 using ServerlessNews.Publishing;
 using ServerlessNews.Site;
@@ -48,8 +49,8 @@ public sealed class DuplicatesAndRacesTests(DevServerFixture server) : IClassFix
             // Every message handled at once, as several instances would.
             var queue = server.Queue(StorageNames.PublishQueue);
             var messages = (await queue.ReceiveMessagesAsync(32)).Value;
-            var publisher = server.Get<Publisher>();
-            await Task.WhenAll(messages.Select(m => Task.Run(() => publisher.HandleAsync(m.MessageText, 1, CancellationToken.None))));
+            var publishing = server.Get<PublishingPipeline>();
+            await Task.WhenAll(messages.Select(m => Task.Run(() => publishing.HandleAsync(m.MessageText, 1, CancellationToken.None))));
             foreach (var m in messages)
             {
                 await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt);
@@ -57,8 +58,8 @@ public sealed class DuplicatesAndRacesTests(DevServerFixture server) : IClassFix
 
             var path = $"/world/2026/11/27/{id}/";
             Assert.Equal("Revision 6", Html.Parse((await server.PageAsync(path))!).QuerySelector("h1")!.TextContent);
-            var content = await server.Container(StorageNames.ContentContainer).GetBlobClient(Publisher.ContentBlobName(id)).DownloadContentAsync();
-            Assert.Equal(6, JsonSerializer.Deserialize(content.Value.Content.ToString(), CoreJsonContext.Default.ArticleDocument)!.Article.Revision);
+            var content = await server.Container(StorageNames.ContentContainer).GetBlobClient(ArticleContent.BlobName(id)).DownloadContentAsync();
+            Assert.Equal(6, JsonSerializer.Deserialize(content.Value.Content.ToString(), ArticlesJsonContext.Default.ArticleDocument)!.Article.Revision);
             var entity = await server.Get<ArticleIndex>().GetAsync(id, CancellationToken.None);
             Assert.Equal(6, entity!.Revision);
             Assert.Equal("Revision 6", entity.Headline);
@@ -86,16 +87,14 @@ public sealed class DuplicatesAndRacesTests(DevServerFixture server) : IClassFix
             Headline = $"{id} revision {revision}",
             Summary = $"Summary of revision {revision}.",
             Section = "Racing listings",
-            Authors = JsonSerializer.Serialize(authors, CoreJsonContext.Default.IReadOnlyListString),
-            Tags = JsonSerializer.Serialize(tags, CoreJsonContext.Default.IReadOnlyListString),
+            Authors = ArticleSummary.JsonList(authors),
+            Tags = ArticleSummary.JsonList(tags),
             PublishedAt = publishedAt,
         };
     }
 
     private static IEnumerable<string> ListingKeys(ArticleEntity article) =>
-        ListingRef.For(article.Section,
-            JsonSerializer.Deserialize(article.Tags, CoreJsonContext.Default.IReadOnlyListString)!,
-            JsonSerializer.Deserialize(article.Authors, CoreJsonContext.Default.IReadOnlyListString)!).Select(l => l.Key);
+        ListingRef.For(article.Section, article.TagNames(), article.AuthorNames()).Select(l => l.Key);
 
     /// <summary>
     /// One instance's view of storage: its own client, whose requests each leave after a random 0–50 ms, as
@@ -121,7 +120,9 @@ public sealed class DuplicatesAndRacesTests(DevServerFixture server) : IClassFix
     {
         var options = new TableClientOptions();
         options.AddPolicy(new Jitter(), HttpPipelinePosition.PerRetry);
-        return new ListingIndex(new TableServiceClient(server.ConnectionString, options), TimeProvider.System, NullLogger<ListingIndex>.Instance);
+        var tables = new TableServiceClient(server.ConnectionString, options);
+        var heads = new ListingHeads(tables, TimeProvider.System);
+        return new ListingIndex(tables, heads, new ListingMonths(tables), new SectionIndex(tables, heads), NullLogger<ListingIndex>.Instance);
     }
 
     [Fact]
@@ -164,7 +165,7 @@ public sealed class DuplicatesAndRacesTests(DevServerFixture server) : IClassFix
                     wrong.Add($"{id} ({how}) {key}: stale row of revision {row.Value!.Revision}");
                 }
                 // The listing's head (what article pages read for related articles) agrees with its rows.
-                var head = (await server.Get<ListingIndex>().NewestAsync(key, ListingIndex.HeadSize, CancellationToken.None)).Where(r => r.ArticleId == id).ToList();
+                var head = (await server.Get<ListingIndex>().NewestAsync(key, ListingHeads.Size, CancellationToken.None)).Where(r => r.ArticleId == id).ToList();
                 if (wanted.Contains(key) ? head is not [{ } entry] || entry.Headline != newest.Headline : head.Count > 0)
                 {
                     wrong.Add($"{id} ({how}) head of {key}: {string.Join(", ", head.Select(r => r.Headline))}");
@@ -199,7 +200,7 @@ public sealed class DuplicatesAndRacesTests(DevServerFixture server) : IClassFix
         await server.DrainPublishQueueAsync();
         var before = await server.PagePropertiesAsync("/world/2026/11/27/redelivered/");
 
-        await server.Get<Publisher>().HandleAsync(message, 2, CancellationToken.None);
+        await server.Get<PublishingPipeline>().HandleAsync(message, 2, CancellationToken.None);
 
         Assert.Equal(before.ETag, (await server.PagePropertiesAsync("/world/2026/11/27/redelivered/")).ETag);
     }

@@ -97,6 +97,7 @@ public sealed class FaultTests() : DiskAzuriteTests("faults")
             {
                 var during = await client.SendAsync(Webhook.SignedDelivery(TestArticles.Valid("outage")));
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
+                Assert.NotNull(during.Headers.RetryAfter?.Delta);
                 Assert.Equal("application/problem+json", during.Content.Headers.ContentType?.MediaType);
                 var problem = await during.Content.ReadAsStringAsync();
                 Assert.DoesNotContain("   at ", problem, StringComparison.Ordinal); // no stack trace
@@ -133,7 +134,7 @@ public sealed class FaultTests() : DiskAzuriteTests("faults")
         using var server = await DevServerProcess.StartAsync(Environment());
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
         var queues = new QueueServiceClient(Azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        var message = JsonSerializer.Serialize(new PublishMessage("poisoned", 1, "poisoned/missing.json"), CoreJsonContext.Default.PublishMessage);
+        var message = JsonSerializer.Serialize(new PublishMessage("poisoned", 1, "poisoned/missing.json"), PublishingJsonContext.Default.PublishMessage);
         await queues.GetQueueClient(StorageNames.PublishQueue).SendMessageAsync(message);
 
         var poison = queues.GetQueueClient(StorageNames.PublishQueue + "-poison");

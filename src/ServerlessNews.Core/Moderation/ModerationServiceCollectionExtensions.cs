@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using ServerlessNews.Comments;
+
+namespace ServerlessNews.Moderation;
+
+public static class ModerationServiceCollectionExtensions
+{
+    /// <summary>Moderation of reader comments: the pipeline of rules, the <c>moderate</c> handler and the moderation API.</summary>
+    public static IServiceCollection AddModeration(this IServiceCollection services)
+    {
+        services.AddOptions<ModerationOptions>().BindConfiguration(ModerationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        // The commenters' keyed hashes and tokens take their secret from the moderation settings.
+        services.AddOptions<CommentKeyOptions>().Configure<IOptions<ModerationOptions>>((keys, moderation) => keys.HashKey = moderation.Value.EffectiveHashKey);
+
+        services.AddSingleton<FloodRecord>();
+        services.AddHttpClient<HttpCommentClassifier>();
+        services.TryAddSingleton<ICommentClassifier>(sp =>
+            sp.GetRequiredService<IOptions<ModerationOptions>>().Value.Classifier == "http"
+                ? sp.GetRequiredService<HttpCommentClassifier>()
+                : new NoCommentClassifier());
+        services.AddSingleton<ModerationPipeline>();
+        services.AddSingleton<Moderator>();
+        services.AddSingleton<ModerationApiHandler>();
+        return services;
+    }
+}
