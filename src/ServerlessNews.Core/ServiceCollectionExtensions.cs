@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ServerlessNews.Comments;
 using ServerlessNews.Index;
 using ServerlessNews.Operations;
@@ -18,6 +19,7 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddServerlessNews(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookSecretValidation>();
         services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
         services.AddAzureClients(clients =>
@@ -31,6 +33,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<StorageBootstrap>();
+        services.AddHostedService<StorageBootstrapService>();
         services.AddSingleton<StandardWebhookVerifier>();
         services.AddSingleton<ArticleIndex>();
         services.AddSingleton<ArticleIngest>();

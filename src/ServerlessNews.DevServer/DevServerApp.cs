@@ -60,7 +60,6 @@ public static partial class DevServerApp
             LogAzurite(app.Logger, azurite.ProcessId, azurite.BlobPort, azurite.QueuePort, azurite.TablePort);
             app.Lifetime.ApplicationStopped.Register(() => azurite.DisposeAsync().AsTask().GetAwaiter().GetResult());
         }
-        await app.Services.GetRequiredService<StorageBootstrap>().EnsureCreatedAsync(CancellationToken.None);
         // Unhandled errors answer ProblemDetails, never a stack trace.
         app.UseExceptionHandler();
         app.MapFunctionRoutes();

@@ -30,7 +30,7 @@ public static class FunctionRoutes
         api.MapDelete("/articles/{id}", (DeleteArticle f, HttpRequest r, string id, CancellationToken ct) => f.Run(r, id, ct));
         api.MapPost("/comments", (CommentIntake f, HttpRequest r, CancellationToken ct) => f.Run(r, ct));
         api.MapGet("/comments/pending", (PendingComment f, HttpRequest r, CancellationToken ct) => f.Run(r, ct));
-        var moderation = api.MapGroup("/moderation").AddEndpointFilter<FunctionKeyFilter>();
+        var moderation = api.MapGroup("/moderation");
         moderation.MapGet("/comments", (ModerationComments f, HttpRequest r, CancellationToken ct) => f.Run(r, ct));
         moderation.MapPost("/comments/{articleId}/{commentId}/{action}",
             (ModerationDecision f, HttpRequest r, string articleId, string commentId, string action, CancellationToken ct) => f.Run(r, articleId, commentId, action, ct));

@@ -9,7 +9,7 @@ public sealed class ModerationCommenters(ModerationApiHandler handler)
 {
     [Function(nameof(ModerationCommenters))]
     public Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "moderation/commenters/{action}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "moderation/commenters/{action}")] HttpRequest request,
         string action,
         CancellationToken cancellationToken) =>
         handler.CommentersAsync(request, action, cancellationToken);

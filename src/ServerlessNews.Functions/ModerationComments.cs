@@ -9,7 +9,7 @@ public sealed class ModerationComments(ModerationApiHandler handler)
 {
     [Function(nameof(ModerationComments))]
     public Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "moderation/comments")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "moderation/comments")] HttpRequest request,
         CancellationToken cancellationToken) =>
         handler.ListAsync(request, cancellationToken);
 }

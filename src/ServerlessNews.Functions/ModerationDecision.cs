@@ -9,7 +9,7 @@ public sealed class ModerationDecision(ModerationApiHandler handler)
 {
     [Function(nameof(ModerationDecision))]
     public Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "moderation/comments/{articleId}/{commentId}/{action}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "moderation/comments/{articleId}/{commentId}/{action}")] HttpRequest request,
         string articleId,
         string commentId,
         string action,

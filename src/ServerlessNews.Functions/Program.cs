@@ -1,11 +1,11 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
-using Microsoft.Extensions.Hosting;
 using ServerlessNews;
+using ServerlessNews.Hosting;
 using ServerlessNews.Telemetry;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddServerlessNews(builder.Configuration);
 builder.Services.AddServerlessNewsTelemetry(builder.Configuration).UseFunctionsWorkerDefaults();
-builder.Build().Run();
+return await HostStartup.RunAsync(builder.Build());

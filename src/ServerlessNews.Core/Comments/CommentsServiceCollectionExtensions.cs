@@ -35,6 +35,7 @@ public static class CommentsServiceCollectionExtensions
                 : new NoCommentClassifier());
         services.AddSingleton<ModerationPipeline>();
         services.AddSingleton<Moderator>();
+        services.AddSingleton<ModerationCredential>();
         services.AddSingleton<ModerationApiHandler>();
 
         var members = PageRenderer.Options.MemberAccessStrategy;
