@@ -69,26 +69,15 @@ public sealed class DeploymentTests
     [Fact]
     public async Task The_functions_app_publishes_with_every_function_in_its_metadata()
     {
-        var output = Path.Combine(Path.GetTempPath(), $"serverlessnews-publish-{Guid.NewGuid():N}");
-        try
-        {
-            var (exitCode, log) = await RunAsync("dotnet", "publish", "src/ServerlessNews.Functions", "-c", "Release", "-o", output, "--nologo");
-            Assert.True(exitCode == 0, log);
-            Assert.True(File.Exists(Path.Combine(output, "host.json")));
-            var metadata = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "functions.metadata"), TestContext.Current.CancellationToken));
-            var names = metadata.RootElement.EnumerateArray().Select(f => f.GetProperty("name").GetString()).ToHashSet();
-            var declared = typeof(Functions.ArticleWebhook).Assembly.GetTypes()
-                .SelectMany(t => t.GetMethods())
-                .Select(m => m.GetCustomAttribute<Microsoft.Azure.Functions.Worker.FunctionAttribute>()?.Name)
-                .OfType<string>();
-            Assert.Equal(declared.Order(StringComparer.Ordinal), names.Order(StringComparer.Ordinal));
-        }
-        finally
-        {
-            if (Directory.Exists(output))
-            {
-                Directory.Delete(output, recursive: true);
-            }
-        }
+        // The same publish the end-to-end tests run under the Functions host (once per test run).
+        var output = await FunctionsApp.PublishedAsync();
+        Assert.True(File.Exists(Path.Combine(output, "host.json")));
+        var metadata = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "functions.metadata"), TestContext.Current.CancellationToken));
+        var names = metadata.RootElement.EnumerateArray().Select(f => f.GetProperty("name").GetString()).ToHashSet();
+        var declared = typeof(Functions.ArticleWebhook).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods())
+            .Select(m => m.GetCustomAttribute<Microsoft.Azure.Functions.Worker.FunctionAttribute>()?.Name)
+            .OfType<string>();
+        Assert.Equal(declared.Order(StringComparer.Ordinal), names.Order(StringComparer.Ordinal));
     }
 }

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+
+namespace ServerlessNews.Tests.Infrastructure;
+
+/// <summary>
+/// The Functions app as `azd deploy` ships it (<c>dotnet publish -c Release</c>), published once per test run
+/// into the test's output folder (incremental after the first run), and the Azure Functions host built from
+/// its public sources in <c>../shared/functions-host</c> that runs it.
+/// </summary>
+public static class FunctionsApp
+{
+    private static readonly Lazy<Task<string>> Published = new(PublishAsync);
+
+    /// <summary>The folder <c>run.sh</c> takes: host.json, worker.config.json, functions.metadata and the app.</summary>
+    public static Task<string> PublishedAsync() => Published.Value;
+
+    /// <summary>The host's folder: build.sh (cached by the sources' hash) and run.sh.</summary>
+    public static string HostFolder { get; } = Path.GetFullPath(Path.Combine(Repository.Root, "..", "shared", "functions-host"));
+
+    public static string RunScript => File.Exists(Path.Combine(HostFolder, "run.sh"))
+        ? Path.Combine(HostFolder, "run.sh")
+        : throw new InvalidOperationException(
+            $"The Azure Functions host is not at {HostFolder} (the repository expects it at ../shared/functions-host; see docs/local-development.md).");
+
+    private static async Task<string> PublishAsync()
+    {
+        var output = Path.Combine(AppContext.BaseDirectory, "functions-app");
+        var stopwatch = Stopwatch.StartNew();
+        var (exitCode, log) = await RunAsync("dotnet", "publish", "src/ServerlessNews.Functions", "-c", "Release", "-o", output, "--nologo");
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish of the Functions app failed ({exitCode}):\n{log}");
+        }
+        // The host is built once and cached by build.sh; on a fresh machine this is where it happens.
+        (exitCode, log) = await RunAsync("bash", Path.Combine(HostFolder, "build.sh"));
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"Building the Functions host failed ({exitCode}):\n{log}");
+        }
+        TestContext.Current.SendDiagnosticMessage($"Published the Functions app and found the host in {stopwatch.Elapsed.TotalSeconds:0.0} s");
+        return output;
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file, args)
+        {
+            WorkingDirectory = Repository.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
