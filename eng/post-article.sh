@@ -4,7 +4,8 @@
 set -euo pipefail
 file=${1:?usage: eng/post-article.sh FILE.json}
 url=${SERVERLESSNEWS_URL:-http://127.0.0.1:7071}
-# The DevServer's development-only secret (src/ServerlessNews.DevServer/appsettings.json).
+# The local development secret: the DevServer's (src/ServerlessNews.DevServer/appsettings.json) and
+# the Functions app's sample settings (src/ServerlessNews.Functions/local.settings.sample.json).
 secret=${WEBHOOK_SECRET:-whsec_bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1zZWNyZXQtMzI=}
 body=$(cat "$file")
 id="msg_$(date +%s%N)"
