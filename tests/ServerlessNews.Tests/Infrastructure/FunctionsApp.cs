@@ -26,34 +26,18 @@ public static class FunctionsApp
     {
         var output = Path.Combine(AppContext.BaseDirectory, "functions-app");
         var stopwatch = Stopwatch.StartNew();
-        var (exitCode, log) = await RunAsync("dotnet", "publish", "src/ServerlessNews.Functions", "-c", "Release", "-o", output, "--nologo");
+        var (exitCode, log) = await Command.RunAsync("dotnet", ["publish", "src/ServerlessNews.Functions", "-c", "Release", "-o", output, "--nologo"]);
         if (exitCode != 0)
         {
             throw new InvalidOperationException($"dotnet publish of the Functions app failed ({exitCode}):\n{log}");
         }
         // The host is built once and cached by build.sh; on a fresh machine this is where it happens.
-        (exitCode, log) = await RunAsync("bash", Path.Combine(HostFolder, "build.sh"));
+        (exitCode, log) = await Command.RunAsync("bash", [Path.Combine(HostFolder, "build.sh")]);
         if (exitCode != 0)
         {
             throw new InvalidOperationException($"Building the Functions host failed ({exitCode}):\n{log}");
         }
         TestContext.Current.SendDiagnosticMessage($"Published the Functions app and found the host in {stopwatch.Elapsed.TotalSeconds:0.0} s");
         return output;
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file, args)
-        {
-            WorkingDirectory = Repository.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
     }
 }
