@@ -14,11 +14,8 @@ param tags object = {}
 @description('Custom domain (e.g. news.example.com); empty for none.')
 param customDomainName string = ''
 
-// Every page's own inline script (the comment form's reply links) is allowed by its hash, not by
-// 'unsafe-inline': a script injected into a page runs nowhere. A test recomputes the hashes from the theme.
-// The inline <style> of the theme is allowed as such. Images come from the CMS's hosts (https).
-@description('Content-Security-Policy sent with every answer. A theme override with other inline scripts needs their hashes here.')
-param contentSecurityPolicy string = 'default-src \'self\'; script-src \'self\' \'sha256-huhqBQboXfo9t9u8pbfqBthQy954FVZ3HQ2gUJ0vBPo=\'; style-src \'self\' \'unsafe-inline\'; img-src \'self\' https: data:; form-action \'self\'; frame-ancestors \'none\'; base-uri \'self\'; object-src \'none\'; upgrade-insecure-requests'
+@description('Content-Security-Policy sent with every answer (main.bicep has the default and why).')
+param contentSecurityPolicy string
 
 resource profile 'Microsoft.Cdn/profiles@2025-04-15' = {
   name: profileName
