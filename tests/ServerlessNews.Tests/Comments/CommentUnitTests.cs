@@ -1,12 +1,9 @@
 using System.Net;
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using ServerlessNews.Comments;
-using ServerlessNews.Functions;
 using ServerlessNews.Moderation;
 
 namespace ServerlessNews.Tests.Comments;
@@ -147,17 +144,3 @@ public sealed class CommentUnitTests
     }
 }
 
-/// <summary>The moderation functions are never anonymous in Azure (the host requires a function key).</summary>
-public sealed class ModerationFunctionKeyTests
-{
-    [Theory]
-    [InlineData(typeof(ModerationComments))]
-    [InlineData(typeof(ModerationDecision))]
-    [InlineData(typeof(ModerationCommenters))]
-    public void Every_moderation_function_requires_a_function_key(Type function)
-    {
-        var trigger = function.GetMethod("Run")!.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).Single(a => a is not null)!;
-        Assert.Equal(AuthorizationLevel.Function, trigger.AuthLevel);
-        Assert.StartsWith("moderation/", trigger.Route, StringComparison.Ordinal);
-    }
-}
