@@ -6,7 +6,8 @@
 set -euo pipefail
 usage='usage: eng/post-article.sh FILE.json | --kill ARTICLE-ID'
 url=${SERVERLESSNEWS_URL:-http://127.0.0.1:7071}
-# The DevServer's development-only secret (src/ServerlessNews.DevServer/appsettings.json).
+# The local development secret: the DevServer's (src/ServerlessNews.DevServer/appsettings.json) and
+# the Functions app's sample settings (src/ServerlessNews.Functions/local.settings.sample.json).
 secret=${WEBHOOK_SECRET:-whsec_bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1zZWNyZXQtMzI=}
 if [[ ${1:?$usage} == --kill ]]; then
   article=${2:?$usage}

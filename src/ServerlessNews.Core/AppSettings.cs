@@ -24,7 +24,7 @@ public static class AppSettings
         new("Webhooks__MaxBodyBytes", DeployedToAzure: false),
         new("Webhooks__PublishInline", DeployedToAzure: false),
         new("Moderation__Key", DeployedToAzure: true),
-        new("Moderation__HashKey", DeployedToAzure: false), // derived from Moderation__Key when not set
+        new("Moderation__HashKey", DeployedToAzure: true), // apart from Moderation__Key, so rotating the key keeps the hashes
         new("Moderation__Mode", DeployedToAzure: false),
         new("Moderation__HoldWords", DeployedToAzure: false),
         new("Moderation__SpamWords", DeployedToAzure: false),

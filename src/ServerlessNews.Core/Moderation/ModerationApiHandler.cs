@@ -1,8 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using ServerlessNews.Articles;
 using ServerlessNews.Comments;
 using ServerlessNews.Http;
@@ -11,15 +8,14 @@ namespace ServerlessNews.Moderation;
 
 /// <summary>
 /// <c>/api/moderation/...</c>: list comments by status with the rule and evidence of each verdict, decide,
-/// and export or erase a commenter. Never anonymous: in Azure the host requires a function key; when
-/// <c>Moderation:Key</c> is set the handlers require it in <c>x-functions-key</c> too (the DevServer always).
-/// No answer contains an email address or a hash of one.
+/// and export or erase a commenter. Never anonymous: every action first asks <see cref="ModerationCredential"/>, on
+/// every host. No answer contains an email address or a hash of one.
 /// </summary>
 public sealed partial class ModerationApiHandler(
-    CommentStore store, Moderator moderator, CommentPages commentPages, CommentKeys keys, IOptions<ModerationOptions> options, TimeProvider time,
+    CommentStore store, Moderator moderator, CommentPages commentPages, CommentKeys keys, ModerationCredential credential, TimeProvider time,
     ILogger<ModerationApiHandler> logger)
 {
-    public const string KeyHeader = "x-functions-key";
+    public const string KeyHeader = ModerationCredential.KeyHeader;
     public const int PageSize = 50;
 
     public async Task<IResult> ListAsync(HttpRequest request, CancellationToken ct)
@@ -130,21 +126,8 @@ public sealed partial class ModerationApiHandler(
         return TypedResults.Ok(new CommenterErased(comments.Count, pages));
     }
 
-    /// <summary>401 unless the configured key is presented (constant-time comparison).</summary>
-    public IResult? Refuse(HttpRequest request)
-    {
-        var key = options.Value.Key;
-        if (key.Length == 0)
-        {
-            return null; // the Functions host's function keys guard the route
-        }
-        var presented = request.Headers[KeyHeader].ToString();
-        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(key));
-        var actual = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        return presented.Length > 0 && CryptographicOperations.FixedTimeEquals(expected, actual)
-            ? null
-            : Problems.Status(StatusCodes.Status401Unauthorized, "A moderation key is required.", $"Send the moderation key in the {KeyHeader} header.");
-    }
+    /// <summary>401 unless the moderation key is presented.</summary>
+    public IResult? Refuse(HttpRequest request) => credential.Refuse(request);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Erased a commenter: {Comments} comments, {Pages} pages re-rendered")]
     private partial void LogErased(int comments, int pages);

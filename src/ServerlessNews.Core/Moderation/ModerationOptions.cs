@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ServerlessNews.Hosting;
 
 namespace ServerlessNews.Moderation;
 
@@ -29,9 +30,11 @@ public sealed class ModerationOptions : IValidatableObject
 {
     public const string SectionName = "Moderation";
 
+    public const int MinimumKeyLength = 16;
+
     /// <summary>
-    /// The moderation API key, sent in <c>x-functions-key</c>. The DevServer requires it; in Azure the host's
-    /// function keys guard the routes and, when this is set too, the handlers also require it.
+    /// The moderation API's key (<see cref="ModerationCredential"/>), sent in <c>x-functions-key</c> or as a bearer
+    /// token, on every host. At least <see cref="MinimumKeyLength"/> characters; empty closes the API.
     /// </summary>
     public string Key { get; set; } = "";
 
@@ -77,6 +80,17 @@ public sealed class ModerationOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        foreach (var (setting, value, member) in new[] { ("Moderation__Key", Key, nameof(Key)), ("Moderation__HashKey", HashKey, nameof(HashKey)) })
+        {
+            if (SecretSetting.UnresolvedKeyVaultReference(setting, value) is { } unresolved)
+            {
+                yield return new ValidationResult(unresolved, [member]);
+            }
+        }
+        if (Key.Length is > 0 and < MinimumKeyLength)
+        {
+            yield return new ValidationResult($"Moderation__Key: use at least {MinimumKeyLength} characters (a generated key has 40 or more).", [nameof(Key)]);
+        }
         if (EffectiveHashKey.Length == 0)
         {
             yield return new ValidationResult("Set Moderation__HashKey or Moderation__Key: emails and IPs are stored only as keyed hashes.",
