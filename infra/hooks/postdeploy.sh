@@ -1,7 +1,7 @@
 #!/bin/sh
-# azd postdeploy hook: once the code is deployed, create or update the Event Grid subscription that feeds
-# the InboxDrop blob trigger (infra/app/inbox-events.bicep). It cannot exist before the code: Event Grid
-# validates the webhook when the subscription is created, and the host's blobs_extension key exists only
+# azd postdeploy hook: once the code is deployed, create or update the Event Grid subscriptions that feed
+# the InboxDrop and MakeImageRenditions blob triggers (infra/app/inbox-events.bicep). They cannot exist before
+# the code: Event Grid validates the webhook when the subscription is created, and the host's blobs_extension key exists only
 # once the blob extension has loaded.
 #
 # It runs after every deploy (creating the subscription again is a no-op), so that `azd up` after
