@@ -213,10 +213,28 @@ public sealed class CommentStore(TableServiceClient tables)
     /// <summary>
     /// Records when a commenter was erased, in partition "erased|" + keyed email hash (not the commenter's own, which
     /// erasure empties): a comment posted before then that was still in the moderate queue, so not yet registered
-    /// under the commenter, is erased when the moderator reaches it. The row holds only that time.
+    /// under the commenter, is erased when the moderator reaches it. While an erasure is under way the row also
+    /// holds the articles whose pages must lose the commenter's comments, so that a retry after a failure finishes
+    /// them even though the comments' rows are gone by then; once done it holds only the time.
     /// </summary>
-    public async Task MarkErasedAsync(string emailHash, DateTimeOffset at, CancellationToken ct) =>
+    /// <returns>The articles an earlier, unfinished erasure left to re-render.</returns>
+    public async Task<IReadOnlyList<string>> BeginErasureAsync(string emailHash, DateTimeOffset at, CancellationToken ct)
+    {
+        var row = await _commenters.GetEntityIfExistsAsync<TableEntity>(ErasedPartition(emailHash), ErasedRow, [ErasurePages], ct);
+        await _commenters.UpsertEntityAsync(new TableEntity(ErasedPartition(emailHash), ErasedRow) { ["ErasedAt"] = at }, TableUpdateMode.Merge, ct);
+        return row.HasValue && row.Value!.GetString(ErasurePages) is { Length: > 0 } pages ? pages.Split(' ') : [];
+    }
+
+    /// <summary>Records the articles this erasure must re-render, before any comment is deleted.</summary>
+    public async Task RecordErasurePagesAsync(string emailHash, IEnumerable<string> articleIds, CancellationToken ct) =>
+        await _commenters.UpsertEntityAsync(new TableEntity(ErasedPartition(emailHash), ErasedRow) { [ErasurePages] = string.Join(' ', articleIds) },
+            TableUpdateMode.Merge, ct);
+
+    /// <summary>Marks the erasure done: the row keeps only its time.</summary>
+    public async Task CompleteErasureAsync(string emailHash, DateTimeOffset at, CancellationToken ct) =>
         await _commenters.UpsertEntityAsync(new TableEntity(ErasedPartition(emailHash), ErasedRow) { ["ErasedAt"] = at }, TableUpdateMode.Replace, ct);
+
+    private const string ErasurePages = "Pages";
 
     public async Task<DateTimeOffset?> GetErasedAtAsync(string emailHash, CancellationToken ct)
     {

@@ -12,8 +12,8 @@ namespace ServerlessNews.Moderation;
 /// every host. No answer contains an email address or a hash of one.
 /// </summary>
 public sealed partial class ModerationApiHandler(
-    CommentStore store, Moderator moderator, CommentPages commentPages, CommentKeys keys, ModerationCredential credential, TimeProvider time,
-    ILogger<ModerationApiHandler> logger)
+    CommentStore store, Moderator moderator, CommentPages commentPages, CommentKeys keys, ModerationCredential credential, FloodRecord flood,
+    TimeProvider time, ILogger<ModerationApiHandler> logger)
 {
     public const string KeyHeader = ModerationCredential.KeyHeader;
     public const int PageSize = 50;
@@ -98,23 +98,35 @@ public sealed partial class ModerationApiHandler(
             return Problems.Validation(errors.ToDictionary());
         }
         var emailHash = keys.EmailHash(email);
-        if (action == "erase")
-        {
-            // First: a comment not yet registered under the commenter (still in the moderate queue) is erased by
-            // the moderator when it gets there.
-            await store.MarkErasedAsync(emailHash, time.GetUtcNow(), ct);
-        }
-        var comments = await store.ListByCommenterAsync(emailHash, ct);
         if (action == "export")
         {
-            return TypedResults.Ok(new CommenterExport(comments.Select(ModeratedComment.From).ToArray()));
+            var found = await store.ListByCommenterAsync(emailHash, ct);
+            return TypedResults.Ok(new CommenterExport(found.Select(ModeratedComment.From).ToArray()));
         }
+        return TypedResults.Ok(await EraseAsync(emailHash, ct));
+    }
+
+    /// <summary>
+    /// Erases a commenter everywhere, safe to repeat: every step finds its work done or does it, and the pages to
+    /// re-render are recorded before any comment is deleted, so a retry after a failure anywhere finishes the job.
+    /// </summary>
+    private async Task<CommenterErased> EraseAsync(string emailHash, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        // First: a comment not yet registered under the commenter (still in the moderate queue) is erased by the
+        // moderator when it gets there.
+        var unfinished = await store.BeginErasureAsync(emailHash, now, ct);
+        var comments = await store.ListByCommenterAsync(emailHash, ct);
+        var pages = comments.Where(c => c.Status == CommentStatus.Approved).Select(c => c.ArticleId)
+            .Union(unfinished, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        await store.RecordErasurePagesAsync(emailHash, pages, ct);
 
         foreach (var comment in comments)
         {
+            // The address's flood row names the comment: it goes too.
+            await flood.ForgetAsync(comment, ct);
             await store.DeleteAsync(comment, ct);
         }
-        var pages = comments.Where(c => c.Status == CommentStatus.Approved).Select(c => c.ArticleId).Distinct(StringComparer.Ordinal).ToArray();
         foreach (var articleId in pages)
         {
             await commentPages.ChangedAsync(articleId, ct);
@@ -122,8 +134,9 @@ public sealed partial class ModerationApiHandler(
         }
         // Last, so that a retry after a failure above still finds the commenter's rows.
         await store.DeleteCommenterAsync(emailHash, ct);
+        await store.CompleteErasureAsync(emailHash, now, ct);
         LogErased(comments.Count, pages.Length);
-        return TypedResults.Ok(new CommenterErased(comments.Count, pages));
+        return new CommenterErased(comments.Count, pages);
     }
 
     /// <summary>401 unless the moderation key is presented.</summary>
