@@ -37,6 +37,9 @@ public sealed partial class CommentIntakeHandler(
     TimeProvider time,
     ILogger<CommentIntakeHandler> logger)
 {
+    /// <summary>The 303 after a form post names the comment it accepted here (its page URL carries nothing).</summary>
+    public const string CommentIdHeader = "Comment-Id";
+
     private readonly QueueClient _moderate = queues.GetQueueClient(StorageNames.ModerateQueue);
 
     private CommentOptions Options => options.Value;
@@ -145,15 +148,18 @@ public sealed partial class CommentIntakeHandler(
         }
         LogAccepted(comment.ArticleId, comment.CommentId);
 
-        var token = keys.PendingToken(comment.ArticleId, comment.CommentId, Options.PendingTokenLifetime);
-        var statusUrl = "/api/comments/pending?token=" + Uri.EscapeDataString(token);
         AllowOrigin(request);
         if (isForm)
         {
-            // 303 See Other: the browser follows with a GET, so reloading the article does not post again.
-            request.HttpContext.Response.Headers.Location = site.Value.AbsoluteUrl(article.Path) + "?pending=" + Uri.EscapeDataString(token) + "#comment-pending";
+            // 303 See Other: the browser follows with a GET, so reloading the article does not post again. The fragment
+            // shows the notice (CSS :target) and never leaves the browser; a token in the page's URL would reach the
+            // static site's and the CDN's logs, the history and shared links. The comment's id is a header for scripts.
+            request.HttpContext.Response.Headers.Location = site.Value.AbsoluteUrl(article.Path) + "#comment-pending";
+            request.HttpContext.Response.Headers[CommentIdHeader] = comment.CommentId;
             return TypedResults.StatusCode(StatusCodes.Status303SeeOther);
         }
+        var token = keys.PendingToken(comment.ArticleId, comment.CommentId, Options.PendingTokenLifetime);
+        var statusUrl = "/api/comments/pending?token=" + Uri.EscapeDataString(token);
         return TypedResults.Accepted(statusUrl, new AcceptedComment(comment.CommentId, comment.ArticleId, comment.Status, statusUrl));
     }
 
