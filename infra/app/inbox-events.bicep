@@ -8,8 +8,8 @@
 // Deploy this only after the app code is deployed: Event Grid validates the endpoint when the
 // subscription is created (the blob extension answers the handshake), and the `blobs_extension`
 // system key read below exists only once the host has loaded the blob extension. main.bicep gates
-// this module on `inboxEventsEnabled`, which the azd postdeploy hook turns on after the first
-// deploy (infra/hooks/postdeploy.*).
+// this module on `inboxEventsSubscribe`, which only the azd postdeploy hook sets, for its own
+// provision after each deploy (infra/hooks/postdeploy.*). Deploying it again changes nothing.
 
 @description('Name of the system topic.')
 param systemTopicName string

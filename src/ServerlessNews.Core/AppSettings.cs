@@ -24,17 +24,21 @@ public static class AppSettings
         new("Webhooks__MaxBodyBytes", DeployedToAzure: false),
         new("Webhooks__PublishInline", DeployedToAzure: false),
         new("Moderation__Key", DeployedToAzure: true),
-        new("Moderation__HashKey", DeployedToAzure: false), // derived from Moderation__Key when not set
+        new("Moderation__HashKey", DeployedToAzure: true), // apart from Moderation__Key, so rotating the key keeps the hashes
         new("Moderation__Mode", DeployedToAzure: false),
         new("Moderation__HoldWords", DeployedToAzure: false),
         new("Moderation__SpamWords", DeployedToAzure: false),
         new("Moderation__LinkHoldThreshold", DeployedToAzure: false),
+        new("Moderation__KnownCommenter", DeployedToAzure: false),
+        new("Moderation__KnownCommenterMinApproved", DeployedToAzure: false),
         new("Moderation__Classifier", DeployedToAzure: false),
         new("Moderation__ClassifierEndpoint", DeployedToAzure: false),
         new("Comments__MaxLength", DeployedToAzure: false),
         new("Comments__CloseAfterDays", DeployedToAzure: false),
         new("Comments__MaxDepth", DeployedToAzure: false),
         new("Comments__FloodWindow", DeployedToAzure: false),
+        new("Comments__ArticleRateLimit", DeployedToAzure: false),
+        new("Comments__SiteRateLimit", DeployedToAzure: false),
         new("Comments__AllowedOrigins", DeployedToAzure: false), // the origin of Site__BaseUrl when not set
         new("Comments__ApiBaseUrl", DeployedToAzure: true), // the Function App's URL: the static site has no /api
         new("Comments__TrustForwardedFor", DeployedToAzure: false),

@@ -22,6 +22,7 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddServerlessNews(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookSecretValidation>();
         services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BrandOptions>().BindConfiguration(BrandOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BrandOptions>, BrandOptionsValidator>();
@@ -38,7 +39,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<StorageBootstrap>();
+        services.AddHostedService<StorageBootstrapService>();
         services.AddSingleton<StandardWebhookVerifier>();
+        services.AddSingleton<WebhookDeliveries>();
+        services.AddSingleton<ArticleStatusKeys>();
 
         // The tables every part reads and writes.
         services.AddSingleton<ArticleIndex>();

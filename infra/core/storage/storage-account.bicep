@@ -58,6 +58,7 @@ var tableNames = [
   'listingheads' // the newest rows of each listing, one row each: what a page reads in one request
   'comments'
   'commenters'
+  'deliveries' // every webhook-id seen, site-wide: a delivery replayed elsewhere is refused
   'imageuses' // which articles show which uploaded image, to re-render them when its renditions change
 ]
 

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Ganss.Xss;
 using Markdig;
+using Markdig.Extensions.Figures;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 using ServerlessNews.Articles;
@@ -34,18 +35,7 @@ public sealed partial class BodyRenderer
         .UseCitations()
         .Build();
 
-    private readonly HtmlSanitizer _sanitizer = CreateSanitizer();
-
-    private static HtmlSanitizer CreateSanitizer()
-    {
-        var sanitizer = new HtmlSanitizer();
-        sanitizer.AllowedSchemes.Clear();
-        sanitizer.AllowedSchemes.UnionWith(["http", "https", "mailto"]);
-        // Editors' classes and ids could collide with the theme; the theme styles plain elements.
-        sanitizer.AllowedAttributes.Remove("class");
-        sanitizer.AllowedAttributes.Remove("id");
-        return sanitizer;
-    }
+    private readonly HtmlSanitizer _sanitizer = ArticleHtmlPolicy.Create();
 
     public string Render(ArticleBody body, string? dateline) => Render(body, dateline, ResolvedImages.None);
 
@@ -100,7 +90,8 @@ public sealed partial class BodyRenderer
         }
         foreach (var paragraph in document.Descendants<ParagraphBlock>())
         {
-            if (LoneImage(paragraph) is not { } image)
+            // In a figure the author wrote (^^^ … ^^^ caption), the image stays theirs: no figure inside a figure.
+            if (paragraph.Parent is Figure || LoneImage(paragraph) is not { } image)
             {
                 continue;
             }

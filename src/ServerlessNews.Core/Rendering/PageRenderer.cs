@@ -23,12 +23,18 @@ public sealed class PageRenderer(
 {
     private static readonly TemplateOptions TemplateOptionsHolder = CreateOptions();
 
+    /// <summary>
+    /// Statements one page's render may run: loops in a theme override cannot pin a CPU. The default theme runs a few
+    /// dozen per comment or listed article, far below it.
+    /// </summary>
+    public const int MaxTemplateSteps = 1_000_000;
+
     /// <summary>Shared by every page template; sections register the view types they add.</summary>
     public static TemplateOptions Options => TemplateOptionsHolder;
 
     private static TemplateOptions CreateOptions()
     {
-        var options = new TemplateOptions();
+        var options = new TemplateOptions { MaxSteps = MaxTemplateSteps };
         options.MemberAccessStrategy.MemberNameStrategy = MemberNameStrategies.SnakeCase;
         options.MemberAccessStrategy.Register<SiteView>();
         options.MemberAccessStrategy.Register<BrandView>();
@@ -84,13 +90,17 @@ public sealed class PageRenderer(
             BreadcrumbJsonLd = BreadcrumbJsonLd(article),
         };
         var applies = await Task.WhenAll(_sections.Select(section => section.PrepareAsync(document, page, scope, ct)));
-        var context = NewContext(page);
-        context.SetValue("article", article);
-        foreach (var apply in applies)
+        TemplateContext Context()
         {
-            apply(context);
+            var context = NewContext(page);
+            context.SetValue("article", article);
+            foreach (var apply in applies)
+            {
+                apply(context);
+            }
+            return context;
         }
-        return await RenderInLayoutAsync("article.liquid", context, ct);
+        return await RenderInLayoutAsync("article.liquid", Context, ct);
     }
 
     /// <summary>
@@ -101,12 +111,17 @@ public sealed class PageRenderer(
     public async Task<string> RenderPageAsync(string templateName, PageView page, IReadOnlyDictionary<string, object?> values, CancellationToken ct)
     {
         var noindex = page.Meta.Any(m => m.Key == "robots" && m.Content.Contains("noindex", StringComparison.OrdinalIgnoreCase));
-        var context = NewContext(page with { CanonicalUrl = noindex ? null : page.CanonicalUrl, Meta = WithSharing(page.Meta) });
-        foreach (var (name, value) in values)
+        var shown = page with { CanonicalUrl = noindex ? null : page.CanonicalUrl, Meta = WithSharing(page.Meta) };
+        TemplateContext Context()
         {
-            context.SetValue(name, value);
+            var context = NewContext(shown);
+            foreach (var (name, value) in values)
+            {
+                context.SetValue(name, value);
+            }
+            return context;
         }
-        return await RenderInLayoutAsync(templateName, context, ct);
+        return await RenderInLayoutAsync(templateName, Context, ct);
     }
 
     private TemplateContext NewContext(PageView page)
@@ -117,13 +132,25 @@ public sealed class PageRenderer(
         return context;
     }
 
-    private async Task<string> RenderInLayoutAsync(string templateName, TemplateContext context, CancellationToken ct)
+    /// <param name="newContext">A fresh context: an override that fails is set aside and the page rendered again from scratch.</param>
+    private async Task<string> RenderInLayoutAsync(string templateName, Func<TemplateContext> newContext, CancellationToken ct)
     {
-        var template = await templates.GetAsync(templateName, ct);
-        var content = await template.RenderAsync(context, HtmlEncoder.Default);
-        context.SetValue("content", content);
-        var layout = await templates.GetAsync("layout.liquid", ct);
-        return await layout.RenderAsync(context, HtmlEncoder.Default);
+        while (true)
+        {
+            var context = newContext();
+            var (name, template) = (templateName, await templates.GetAsync(templateName, ct));
+            try
+            {
+                var content = await template.RenderAsync(context, HtmlEncoder.Default);
+                context.SetValue("content", content);
+                (name, template) = ("layout.liquid", await templates.GetAsync("layout.liquid", ct));
+                return await template.RenderAsync(context, HtmlEncoder.Default);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && templates.FallBack(name, template, e))
+            {
+                // Rendered again with the default theme's template in place of the override that failed.
+            }
+        }
     }
 
     public ArticleView ToView(ArticleDocument document) => ToView(document, ResolvedImages.None);

@@ -23,6 +23,7 @@ public static class StorageNames
     public const string ListingHeadsTable = "listingheads";
     public const string CommentsTable = "comments";
     public const string CommentersTable = "commenters";
+    public const string DeliveriesTable = "deliveries";
     public const string ImageUsesTable = "imageuses";
 
     /// <summary>The blob path a blob trigger watches for CMS drops.</summary>
@@ -37,5 +38,5 @@ public static class StorageNames
     public static readonly IReadOnlyList<string> Queues = [PublishQueue, RefreshQueue, ModerateQueue];
 
     public static readonly IReadOnlyList<string> Tables =
-        [ArticlesTable, ListingsTable, ListingHeadsTable, CommentsTable, CommentersTable, ImageUsesTable];
+        [ArticlesTable, ListingsTable, ListingHeadsTable, CommentsTable, CommentersTable, DeliveriesTable, ImageUsesTable];
 }

@@ -129,6 +129,7 @@ public sealed class CommentsBrowserTests(BrowserFixture server) : IClassFixture<
 
         await FillAsync(page, "Beatriz", "beatriz@example.test", "The *bridge* looks great.");
 
+        Assert.Equal(server.Url + path + "#comment-pending", page.Url); // nothing of the comment in the address bar
         Assert.True(await page.Locator("#comment-pending").IsVisibleAsync());
         Assert.Contains("awaiting moderation", await page.Locator("#comment-pending").TextContentAsync(), StringComparison.Ordinal);
         var held = await Poll.UntilFoundAsync(() => server.FindAsync(CommentStatus.Held, i => i.GetProperty("articleId").GetString() == "browser-flow"),

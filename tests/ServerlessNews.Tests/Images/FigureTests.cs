@@ -41,6 +41,16 @@ public sealed class FigureTests
     }
 
     [Fact]
+    public void An_image_in_a_figure_the_author_wrote_is_not_wrapped_in_a_second_figure()
+    {
+        var body = Render(BodyFormat.Markdown, "^^^\n![Bridge at dawn](https://images.example.test/bridge.jpg \"The bridge\")\n^^^ The bridge at dawn.");
+
+        Assert.Single(body.QuerySelectorAll("figure"));
+        Assert.Equal("The bridge at dawn.", Assert.Single(body.QuerySelectorAll("figcaption")).TextContent);
+        Assert.Equal("https://images.example.test/bridge.jpg", body.QuerySelector("figure img")!.GetAttribute("src"));
+    }
+
+    [Fact]
     public void An_uploaded_image_with_renditions_offers_avif_and_webp_before_the_jpeg()
     {
         var images = new ResolvedImages(new Dictionary<string, ImageManifest?> { ["harbour.jpg"] = Harbour });

@@ -1,9 +1,9 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using Microsoft.Extensions.Options;
 using ServerlessNews.Comments;
 using ServerlessNews.Moderation;
 using ServerlessNews.Storage;
@@ -11,8 +11,8 @@ using ServerlessNews.Storage;
 namespace ServerlessNews.Tests.Infrastructure;
 
 /// <summary>
-/// A DevServer process seen from outside, as a CMS, a reader's browser and a moderator see it, for tests that
-/// kill and restart it.
+/// A host seen from outside, as a CMS, a reader's browser and a moderator see it, for tests that run it as a
+/// process (and kill and restart it).
 /// </summary>
 public static class HostApi
 {
@@ -23,7 +23,7 @@ public static class HostApi
     /// <summary>The article's state from <c>GET /api/articles/{id}</c>; null when the host knows nothing of it.</summary>
     public static async Task<string?> ArticleStateAsync(HttpClient client, string id)
     {
-        var response = await client.GetAsync(new Uri($"/api/articles/{id}", UriKind.Relative));
+        using var response = await client.SendAsync(Webhook.StatusRequest(id));
         return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString() : null;
     }
 
@@ -47,6 +47,21 @@ public static class HostApi
         return request;
     }
 
+    /// <summary>A moderation API request, with the moderation key in x-functions-key, or as a bearer token, or none.</summary>
+    public static HttpRequestMessage Moderation(HttpMethod method, string path, string? key = StorageFixture.ModerationKey, bool bearer = false)
+    {
+        var request = new HttpRequestMessage(method, "/api/moderation/" + path);
+        if (key is not null && bearer)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+        else if (key is not null)
+        {
+            request.Headers.Add(ModerationCredential.KeyHeader, key);
+        }
+        return request;
+    }
+
     /// <summary>A comment as a script posts it: JSON.</summary>
     public static HttpRequestMessage JsonComment(string articleId, string email, string comment) =>
         new(HttpMethod.Post, "/api/comments")
@@ -55,8 +70,8 @@ public static class HostApi
         };
 
     /// <summary>
-    /// The id of an accepted comment: from the body of a 202, or from the signed pending token in the Location
-    /// of a 303 (read with the key the host signs with, so a forged or broken token fails the test).
+    /// The id of an accepted comment: from the body of a 202, or from the header of a 303, whose Location (the page a
+    /// reader's browser goes to) carries no token.
     /// </summary>
     public static async Task<string> AcceptedCommentIdAsync(HttpResponseMessage response)
     {
@@ -65,12 +80,9 @@ public static class HostApi
             return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         }
         Assert.True(response.StatusCode == HttpStatusCode.SeeOther, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        var location = response.Headers.Location!;
-        Assert.StartsWith("?pending=", location.Query, StringComparison.Ordinal);
-        var keys = new CommentKeys(Options.Create(new CommentKeyOptions { HashKey = new ModerationOptions { Key = StorageFixture.ModerationKey }.EffectiveHashKey }), TimeProvider.System);
-        var ids = keys.ReadPendingToken(Uri.UnescapeDataString(location.Query["?pending=".Length..]));
-        Assert.NotNull(ids);
-        return ids.Value.CommentId;
+        Assert.Equal("", response.Headers.Location!.Query);
+        Assert.Equal("#comment-pending", response.Headers.Location.Fragment);
+        return response.Headers.GetValues(CommentIntakeHandler.CommentIdHeader).Single();
     }
 
     /// <summary>Every comment's status through the moderation API: every status, every page.</summary>
