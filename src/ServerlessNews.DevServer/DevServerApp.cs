@@ -50,6 +50,7 @@ public static partial class DevServerApp
                 webJobs.AddAzureStorageCoreServices();
                 webJobs.AddAzureStorageQueues();
                 webJobs.AddAzureStorageBlobs();
+                webJobs.AddTimers();
             });
             builder.Services.AddSingleton<ITypeLocator>(new TriggerTypeLocator(typeof(WebJobsTriggers)));
         }

@@ -35,6 +35,33 @@ public sealed class ArticleIndex(TableServiceClient tables)
         }
     }
 
+    /// <summary>
+    /// Every article that has an address on the site, published or killed, with its row's summary columns and not its
+    /// document (the table is scanned: for operator commands, never for a request).
+    /// </summary>
+    public async IAsyncEnumerable<ArticleEntity> OnSiteAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"RowKey gt {ArticleEntity.RowPrefix} and RowKey lt {ArticleEntity.RowPrefix[..^1] + "}"} and (State eq {ArticleStates.Published} or State eq {ArticleStates.Killed})");
+        await foreach (var row in _table.QueryAsync<ArticleEntity>(filter, maxPerPage: 1000, ArticleEntity.SummaryColumns, ct))
+        {
+            yield return row;
+        }
+    }
+
+    /// <summary>One page of the articles that have an address on the site (a site-wide sweep walks them).</summary>
+    public async Task<(IReadOnlyList<ArticleEntity> Rows, string? Continuation)> OnSitePageAsync(string? continuation, int pageSize, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"RowKey gt {ArticleEntity.RowPrefix} and RowKey lt {ArticleEntity.RowPrefix[..^1] + "}"} and (State eq {ArticleStates.Published} or State eq {ArticleStates.Killed})");
+        string[] columns = [nameof(ArticleEntity.PartitionKey), nameof(ArticleEntity.RowKey), nameof(ArticleEntity.State), nameof(ArticleEntity.Path)];
+        await foreach (var page in _table.QueryAsync<ArticleEntity>(filter, maxPerPage: pageSize, columns, ct).AsPages(continuation, pageSize))
+        {
+            return (page.Values, page.ContinuationToken);
+        }
+        return ([], null);
+    }
+
     /// <summary>The document the article's current row was indexed with; null when it did not fit in the row.</summary>
     public async Task<ArticleDocument?> GetIndexedDocumentAsync(string id, CancellationToken ct)
     {

@@ -239,22 +239,32 @@ public sealed partial class PublishingPipeline(
         await CompleteAsync(current, ct);
     }
 
-    /// <summary>Re-renders one article's page from its stored document (its related articles or comments changed), if it is published.</summary>
+    /// <summary>
+    /// Renders one article's address again from what is stored: a published article's page from its stored document
+    /// (its related articles, comments or the site's navigation changed), a killed one's removal notice. Callers that
+    /// must not race other renders of the page take it through the refresh markers (<c>Site.ArticlePageRefresh</c>).
+    /// </summary>
+    /// <param name="scope">Shared with other pages the caller renders; their reads must all follow the change that asked for them.</param>
     /// <returns>False when there was nothing to render, or a newer revision's page was kept.</returns>
-    public async Task<bool> RerenderAsync(string articleId, CancellationToken ct)
+    public async Task<bool> RerenderAsync(string articleId, CancellationToken ct, RenderScope? scope = null)
     {
-        if (await index.GetAsync(articleId, ct) is not { State: ArticleStates.Published })
+        scope ??= RenderScope.ForOnePage();
+        switch (await index.GetAsync(articleId, ct))
         {
-            return false;
+            case { State: ArticleStates.Killed, Path.Length: > 0 } killed:
+                await pages.WriteRemovalNoticeAsync(killed.Path, killed.Revision, scope, ct);
+                return true;
+            case { State: ArticleStates.Published }:
+                if (await content.LoadAsync(articleId, ct) is not { } document)
+                {
+                    return false;
+                }
+                var written = await pages.WriteAsync(document, await pages.RenderAsync(document, scope, ct), scope, ct);
+                LogRerendered(articleId, document.Article.Revision, written);
+                return written;
+            default:
+                return false;
         }
-        if (await content.LoadAsync(articleId, ct) is not { } document)
-        {
-            return false;
-        }
-        var scope = RenderScope.ForOnePage();
-        var written = await pages.WriteAsync(document, await pages.RenderAsync(document, scope, ct), scope, ct);
-        LogRerendered(articleId, document.Article.Revision, written);
-        return written;
     }
 
     /// <summary>A newer revision is current: this one is recorded as superseded and goes no further.</summary>
@@ -348,7 +358,7 @@ public sealed partial class PublishingPipeline(
         }
         if (article.State == ArticleStates.Killed && article.Path.Length > 0)
         {
-            await pages.WriteRemovalNoticeAsync(article.Path, article.Revision, ct);
+            await pages.WriteRemovalNoticeAsync(article.Path, article.Revision, RenderScope.ForOnePage(), ct);
         }
         foreach (var observer in observers)
         {

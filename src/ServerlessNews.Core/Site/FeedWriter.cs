@@ -1,7 +1,6 @@
 using System.ServiceModel.Syndication;
 using System.Text;
 using System.Xml;
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
 using ServerlessNews.Index;
 using ServerlessNews.Rendering;
@@ -9,30 +8,32 @@ using ServerlessNews.Storage;
 
 namespace ServerlessNews.Site;
 
-/// <summary>RSS 2.0 and Atom 1.0 feeds of the whole site and of each section, newest items first.</summary>
-public sealed class FeedWriter(BlobServiceClient blobs, ListingIndex listings, SectionIndex sections, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
+/// <summary>RSS 2.0 and Atom 1.0 feeds of the whole site and of each section, newest items first; none for a listing without articles.</summary>
+public sealed class FeedWriter(IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
 {
-    private readonly BlobContainerClient _web = blobs.GetBlobContainerClient(StorageNames.WebContainer);
-
     private SiteOptions Site => site.Value;
 
-    public async Task WriteAsync(ListingRef listing, CancellationToken ct)
+    public async Task<RenderedOutput> RenderAsync(ListingRef listing, IListingReader reader, CancellationToken ct)
     {
+        var output = new RenderedOutput { Owned = { listing.RssPath.TrimStart('/'), listing.AtomPath.TrimStart('/') } };
         if (!listing.HasFeed)
         {
-            return;
+            return output;
         }
-        var rows = await listings.TopAsync(listing.Key, refresh.Value.FeedItems, ct);
-        var sectionName = listing.Kind == ListingRef.All ? null
-            : rows.FirstOrDefault()?.ListingName
-              ?? (await sections.ListAsync(ct)).Find(s => s.Slug == listing.Slug)?.Name
-              ?? listing.Slug;
+        var rows = await reader.NewestAsync(listing.Key, refresh.Value.FeedItems, ct);
+        output.Rows = rows.Count;
+        if (rows.Count == 0)
+        {
+            return output;
+        }
+        var sectionName = listing.Kind == ListingRef.All ? null : rows[0].ListingName is { Length: > 0 } name ? name : listing.Slug;
         var feed = Build(listing, sectionName, rows);
-        await UploadAsync(listing.RssPath, feed.GetRss20Formatter(), FeedLinkView.RssType, ct);
-        await UploadAsync(listing.AtomPath, feed.GetAtom10Formatter(), FeedLinkView.AtomType, ct);
+        output.Files.Add(File(listing.RssPath, feed.GetRss20Formatter(), FeedLinkView.RssType));
+        output.Files.Add(File(listing.AtomPath, feed.GetAtom10Formatter(), FeedLinkView.AtomType));
+        return output;
     }
 
-    private SyndicationFeed Build(ListingRef listing, string? sectionName, List<ListingEntity> rows)
+    private SyndicationFeed Build(ListingRef listing, string? sectionName, IReadOnlyList<ListingEntity> rows)
     {
         var title = sectionName is null ? Site.Name : $"{Site.Name}: {sectionName}";
         var pageUrl = new Uri(Site.AbsoluteUrl(listing.BasePath));
@@ -75,13 +76,13 @@ public sealed class FeedWriter(BlobServiceClient blobs, ListingIndex listings, S
         return item;
     }
 
-    private async Task UploadAsync(string path, SyndicationFeedFormatter formatter, string contentType, CancellationToken ct)
+    private static SiteFile File(string path, SyndicationFeedFormatter formatter, string contentType)
     {
         using var buffer = new MemoryStream();
         using (var writer = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = false }))
         {
             formatter.WriteTo(writer);
         }
-        await SitePages.WriteBlobAsync(_web.GetBlobClient(path.TrimStart('/')), new BinaryData(buffer.ToArray()), contentType + "; charset=utf-8", ct);
+        return new SiteFile(path.TrimStart('/'), new BinaryData(buffer.ToArray()), contentType + "; charset=utf-8", SitePages.ListingCacheControl);
     }
 }

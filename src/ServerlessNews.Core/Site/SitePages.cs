@@ -1,5 +1,3 @@
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
 using ServerlessNews.Index;
 using ServerlessNews.Rendering;
@@ -8,10 +6,10 @@ using ServerlessNews.Storage;
 namespace ServerlessNews.Site;
 
 /// <summary>
-/// The HTML pages besides articles: listing front pages, month archives and the 404 page. Each reads a few rows of the listings table, never a blob or a whole table.
+/// The HTML pages besides articles: listing front pages, month archives and the 404 page. Each reads a few rows of
+/// the listings (<see cref="IListingReader"/>), never a blob or a whole table. A listing without articles has no page.
 /// </summary>
-public sealed class SitePages(
-    BlobServiceClient blobs, ListingIndex listings, ListingMonths listingMonths, SectionIndex sections, PageNavigation navigation, NoticePages notices, PageRenderer renderer, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
+public sealed class SitePages(PageNavigation navigation, NoticePages notices, PageRenderer renderer, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
 {
     public const string NotFoundBlob = "404.html";
     public const string HtmlType = "text/html; charset=utf-8";
@@ -19,18 +17,23 @@ public sealed class SitePages(
     /// <summary>Listings and feeds change with every publish; a CDN may keep them briefly.</summary>
     public const string ListingCacheControl = "public, max-age=60";
 
-    private readonly BlobContainerClient _web = blobs.GetBlobContainerClient(StorageNames.WebContainer);
-
     private SiteOptions Site => site.Value;
     private RefreshOptions Refresh => refresh.Value;
 
-    public async Task WriteFrontAsync(ListingRef listing, CancellationToken ct)
+    public async Task<RenderedOutput> RenderFrontAsync(ListingRef listing, IListingReader reader, CancellationToken ct)
     {
-        var rowsTask = listings.NewestAsync(listing.Key, Refresh.FrontPageSize, ct);
-        var monthsTask = listingMonths.ListAsync(listing.Key, ct);
+        var output = new RenderedOutput { Owned = { BlobName(listing.BasePath) } };
+        var rowsTask = reader.NewestAsync(listing.Key, Refresh.FrontPageSize, ct);
+        var monthsTask = reader.MonthsAsync(listing.Key, ct);
+        var sectionsTask = reader.SectionsAsync(ct);
         var rows = await rowsTask;
         var months = await monthsTask;
-        var name = await NameOfAsync(listing, rows, ct);
+        output.Rows = rows.Count;
+        if (rows.Count == 0)
+        {
+            return output;
+        }
+        var name = NameOf(listing, rows);
         var heading = listing.Kind switch
         {
             ListingRef.All => "Latest news",
@@ -42,36 +45,37 @@ public sealed class SitePages(
             heading,
             rows.Select(ToItem).ToArray(),
             [],
-            months.Select(m => new LinkView(Months.Display(m.RowKey), listing.ArchivePath(m.RowKey))).ToArray());
+            months.Select(m => new LinkView(Months.Display(m), listing.ArchivePath(m))).ToArray());
         var title = listing.Kind == ListingRef.All ? $"{Site.Name}: latest news" : $"{heading} | {Site.Name}";
-        await WriteListingAsync(listing with { Name = name }, listing.BasePath, title, view, ct);
-        if (listing.Kind == ListingRef.All)
-        {
-            await WriteNotFoundAsync(ct);
-        }
+        output.Files.Add(await ListingFileAsync(listing with { Name = name }, listing.BasePath, title, view, await sectionsTask, ct));
+        return output;
     }
 
     /// <summary>Every page of one month of a listing. Months before it never change when new articles arrive.</summary>
-    public async Task WriteMonthAsync(ListingRef listing, string month, CancellationToken ct)
+    public async Task<RenderedOutput> RenderMonthAsync(ListingRef listing, string month, IListingReader reader, CancellationToken ct)
     {
+        var archive = listing.ArchivePath(month);
+        string PagePath(int index) => index == 0 ? archive : archive + $"page/{index + 1}/";
+        var output = new RenderedOutput { Numbered = i => BlobName(PagePath(i)) };
         if (!Months.TryParse(month, out var start))
         {
-            return;
+            return output;
         }
-        var rowsTask = listings.RangeAsync(listing.Key, start, start.AddMonths(1), ct);
-        var monthsTask = listingMonths.ListAsync(listing.Key, ct);
+        var rowsTask = reader.RangeAsync(listing.Key, start, start.AddMonths(1), ct);
+        var monthsTask = reader.MonthsAsync(listing.Key, ct);
+        var sectionsTask = reader.SectionsAsync(ct);
         var rows = await rowsTask;
-        var months = (await monthsTask).Select(m => m.RowKey).ToList();
-        var name = await NameOfAsync(listing, rows, ct);
+        output.Rows = rows.Count;
+        if (rows.Count == 0)
+        {
+            return output; // an archive month without articles has no pages, and no listing links to it
+        }
+        var months = await monthsTask;
+        var sections = await sectionsTask;
+        var name = NameOf(listing, rows);
         var newer = months.LastOrDefault(m => string.CompareOrdinal(m, month) > 0);
         var older = months.FirstOrDefault(m => string.CompareOrdinal(m, month) < 0);
         var pages = rows.Chunk(Refresh.ArchivePageSize).ToList();
-        if (pages.Count == 0)
-        {
-            pages.Add([]);
-        }
-        var archive = listing.ArchivePath(month);
-        string PagePath(int index) => index == 0 ? archive : archive + $"page/{index + 1}/";
         for (var i = 0; i < pages.Count; i++)
         {
             var pager = new List<LinkView> { new("Latest", listing.BasePath) };
@@ -93,20 +97,30 @@ public sealed class SitePages(
             }
             var heading = (listing.Kind == ListingRef.All ? "" : name + ": ") + Months.Display(month) + (i > 0 ? $", page {i + 1}" : "");
             var view = new ListingPageView(heading, pages[i].Select(ToItem).ToArray(), pager, []);
-            await WriteListingAsync(listing with { Name = name }, PagePath(i), $"{heading} | {Site.Name}", view, ct);
+            output.Files.Add(await ListingFileAsync(listing with { Name = name }, PagePath(i), $"{heading} | {Site.Name}", view, sections, ct));
         }
-        // Pages left over from when the month was longer (kills shrink it).
-        for (var i = pages.Count; await _web.GetBlobClient(BlobName(PagePath(i))).DeleteIfExistsAsync(cancellationToken: ct); i++)
-        {
-        }
+        output.NumberedCount = pages.Count;
+        return output;
     }
 
-    public async Task WriteNotFoundAsync(CancellationToken ct)
+    /// <summary>The site's 404 page, while the site has articles.</summary>
+    public async Task<RenderedOutput> RenderNotFoundAsync(IListingReader reader, CancellationToken ct)
     {
-        await WriteAsync(NotFoundBlob, await notices.RenderAsync(NoticePages.NotFound, ct), ct);
+        var output = new RenderedOutput { Owned = { NotFoundBlob } };
+        if (await HasArticlesAsync(reader, ct))
+        {
+            output.Files.Add(new SiteFile(NotFoundBlob, BinaryData.FromString(await notices.RenderAsync(NoticePages.NotFound, await reader.SectionsAsync(ct), ct)),
+                HtmlType, ListingCacheControl));
+        }
+        return output;
     }
 
-    private async Task WriteListingAsync(ListingRef listing, string path, string title, ListingPageView view, CancellationToken ct)
+    /// <summary>Whether the site has published articles: its site-wide files exist only then.</summary>
+    public static async Task<bool> HasArticlesAsync(IListingReader reader, CancellationToken ct) =>
+        (await reader.NewestAsync(ListingRef.All, 1, ct)).Count > 0;
+
+    private async Task<SiteFile> ListingFileAsync(
+        ListingRef listing, string path, string title, ListingPageView view, IReadOnlyList<SectionName> sections, CancellationToken ct)
     {
         var description = listing.Kind == ListingRef.All ? $"The latest news from {Site.Name}." : $"{view.Heading}: the latest from {Site.Name}.";
         var canonical = Site.AbsoluteUrl(path);
@@ -119,26 +133,14 @@ public sealed class SitePages(
             new("property", "og:url", canonical),
             new("name", "twitter:card", "summary"),
         };
-        var page = await navigation.DecorateAsync(new PageView(title, description, canonical, meta, null), listing, ct);
+        var page = navigation.Decorate(new PageView(title, description, canonical, meta, null), listing, sections);
         var html = await renderer.RenderPageAsync("listing.liquid", page, new Dictionary<string, object?> { ["listing"] = view }, ct);
-        await WriteAsync(BlobName(path), html, ct);
+        return new SiteFile(BlobName(path), BinaryData.FromString(html), HtmlType, ListingCacheControl);
     }
 
-    private async Task<string> NameOfAsync(ListingRef listing, List<ListingEntity> rows, CancellationToken ct)
-    {
-        if (rows.Count > 0 && rows[0] is { ListingName.Length: > 0 } row)
-        {
-            return row.ListingName;
-        }
-        if (listing.Kind == ListingRef.SectionKind)
-        {
-            if ((await sections.ListAsync(ct)).Find(s => s.Slug == listing.Slug) is { } known)
-            {
-                return known.Name;
-            }
-        }
-        return listing.Name;
-    }
+    /// <summary>The listing's name as its newest article (of the rows shown) spells it.</summary>
+    private static string NameOf(ListingRef listing, IReadOnlyList<ListingEntity> rows) =>
+        rows.Count > 0 && rows[0] is { ListingName.Length: > 0 } row ? row.ListingName : listing.Name;
 
     public static ListingItemView ToItem(ListingEntity row) => new(
         row.ArticleId,
@@ -161,13 +163,4 @@ public sealed class SitePages(
     };
 
     public static string BlobName(string path) => path.TrimStart('/') + "index.html";
-
-    private Task WriteAsync(string blobName, string html, CancellationToken ct) =>
-        WriteBlobAsync(_web.GetBlobClient(blobName), BinaryData.FromString(html), HtmlType, ct);
-
-    public static async Task WriteBlobAsync(BlobClient blob, BinaryData content, string contentType, CancellationToken ct) =>
-        await blob.UploadAsync(content, new BlobUploadOptions
-        {
-            HttpHeaders = new BlobHttpHeaders { ContentType = contentType, CacheControl = ListingCacheControl },
-        }, ct);
 }
