@@ -251,6 +251,17 @@ public sealed class ArticleIndex(TableServiceClient tables)
             {
                 return false;
             }
+            if (current is { Path.Length: > 0 } && document.Path.Length == 0)
+            {
+                // A kill of an article first published since its row was read: it keeps that address (for the notice).
+                document = document with { Path = current.Path };
+            }
+            if (current is { Path.Length: > 0 } && document.Path.Length > 0 && current.Path != document.Path)
+            {
+                // An article keeps the path it was first published at: a revision that took another one raced that first
+                // publication (both read no row), and is published again at the path that won.
+                throw new ArticlePathTakenException(a.Id, current.Path, document.Path);
+            }
             var entity = EntityFor(document, state, packed);
             var revisionRow = delivery is not null ? AcceptedFields(a.Id, delivery) : new TableEntity(a.Id, RevisionEntity.RowKeyFor(a.Id, a.Revision));
             revisionRow[nameof(RevisionEntity.Revision)] = a.Revision;
@@ -278,6 +289,13 @@ public sealed class ArticleIndex(TableServiceClient tables)
             }
         }
     }
+}
+
+/// <summary>A revision was rendered at another path than the one its article was first published at, meanwhile.</summary>
+public sealed class ArticlePathTakenException(string articleId, string path, string attempted)
+    : Exception($"Article {articleId} was published at {path} meanwhile; this revision was rendered for {attempted} and is published again.")
+{
+    public string Path { get; } = path;
 }
 
 /// <summary>An article's current row as read earlier (null when there was none).</summary>

@@ -100,10 +100,9 @@ public sealed partial class SiteBuild(
             {
                 return;
             }
-            if (stored is not null && SiteRenderers.DependsOnTheClock(file.Name) && await maintenance.ClockAsync(token) is { } ticked && ticked < asOf &&
-                await rerender(asOf - clock.Period) is { } earlier && earlier.IsStoredAs(stored))
+            if (stored is not null && SiteRenderers.DependsOnTheClock(file.Name) && await RenderedInAnEarlierPeriodAsync(stored, rerender, asOf, token))
             {
-                return; // rendered in the period before, and the timer has not reached this one yet
+                return;
             }
             differences.Add(stored is null ? new(file.Name, "missing", "") : new(file.Name, "different", await DescribeAsync(file, stored, token)));
         }, asOf, ct);
@@ -113,6 +112,27 @@ public sealed partial class SiteBuild(
         }
         LogVerified(produced.Names.Count, differences.Count, watch.Elapsed.TotalSeconds);
         return differences.OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// Whether <paramref name="stored"/> is what the output renders in one of the periods since the last the site's timer
+    /// reached: until the timer reaches the current period, outputs that show the time may still be those of a period
+    /// before (at most a day of periods is tried).
+    /// </summary>
+    private async Task<bool> RenderedInAnEarlierPeriodAsync(StoredBlob stored, Func<DateTimeOffset, Task<SiteFile?>> rerender, DateTimeOffset asOf, CancellationToken ct)
+    {
+        if (await maintenance.ClockAsync(ct) is not { } ticked || ticked >= asOf)
+        {
+            return false;
+        }
+        for (var (period, tries) = (asOf - clock.Period, 0); period >= ticked && tries < 24; period -= clock.Period, tries++)
+        {
+            if (await rerender(period) is { } earlier && earlier.IsStoredAs(stored))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private sealed record Produced(ListingSnapshot Snapshot, ConcurrentDictionary<string, bool> Names, int ArticlePages, int Skipped);

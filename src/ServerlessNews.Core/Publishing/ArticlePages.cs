@@ -66,6 +66,15 @@ public sealed class ArticlePages(BlobServiceClient blobs, PageRenderer renderer,
         RevisionGuard.UploadUnlessNewerAsync(_web.GetBlobClient(file.Name), file.Content, file.ContentType, file.Revision ?? 0, ct,
             file.CacheControl, lastSeen, probablyNew, file.Metadata);
 
+    /// <summary>
+    /// Writes an article page or removal notice only if the blob is still as <paramref name="listed"/> (a rebuild's
+    /// listing), and never over a newer revision: a publish or refresh that wrote it since read newer state.
+    /// </summary>
+    /// <returns>False when nothing was written.</returns>
+    public async Task<bool> WriteIfUnchangedAsync(SiteFile file, StoredBlob? listed, Azure.Storage.Blobs.Models.BlobRequestConditions conditions, CancellationToken ct) =>
+        (listed is null || listed.Revision <= file.Revision) &&
+        await RevisionGuard.TryUploadAsync(_web.GetBlobClient(file.Name), file.Content, file.ContentType, file.Revision ?? 0, conditions, file.CacheControl, ct, file.Metadata);
+
     /// <summary>The page as stored (its revision and metadata), or null.</summary>
     public async Task<StoredBlob?> StoredAsync(string path, CancellationToken ct)
     {
@@ -76,6 +85,23 @@ public sealed class ArticlePages(BlobServiceClient blobs, PageRenderer renderer,
         catch (Azure.RequestFailedException e) when (e.Status == 404)
         {
             return null;
+        }
+    }
+
+    /// <summary>Removes the page at <paramref name="path"/> if it is still the one <paramref name="revision"/> wrote.</summary>
+    public async Task DeleteIfRevisionAsync(string path, long revision, CancellationToken ct)
+    {
+        if (await StoredAsync(path, ct) is { } stored && stored.Revision == revision)
+        {
+            try
+            {
+                await _web.GetBlobClient(ArticleDocument.PageBlobNameFor(path)).DeleteAsync(
+                    conditions: new Azure.Storage.Blobs.Models.BlobRequestConditions { IfMatch = stored.ETag }, cancellationToken: ct);
+            }
+            catch (Azure.RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                // Written or removed since: no longer this revision's.
+            }
         }
     }
 

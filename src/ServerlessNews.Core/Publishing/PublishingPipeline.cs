@@ -167,7 +167,15 @@ public sealed partial class PublishingPipeline(
         var message = Submissions.ReadMessage(messageText);
         try
         {
-            await PublishAsync(message, ct);
+            try
+            {
+                await PublishAsync(message, ct);
+            }
+            catch (ArticlePathTakenException)
+            {
+                // Raced the article's first publication at another path: once more, at the path that won.
+                await PublishAsync(message, ct);
+            }
         }
         catch (InvalidSubmissionException e)
         {
@@ -310,8 +318,25 @@ public sealed partial class PublishingPipeline(
     private async Task<bool> IndexAsync(ArticleDocument document, bool pageWritten, CurrentRow readBefore, DeliveryRecord? delivery, CancellationToken ct)
     {
         var a = document.Article;
-        if (!pageWritten || !await index.SaveAsync(document, ArticleStates.Published, ct, readBefore, delivery))
+        bool saved;
+        try
         {
+            saved = pageWritten && await index.SaveAsync(document, ArticleStates.Published, ct, readBefore, delivery);
+        }
+        catch (ArticlePathTakenException)
+        {
+            // Its page went to a path the article does not have: take it down; the retry renders it at the right one.
+            await pages.DeleteIfRevisionAsync(document.Path, a.Revision, ct);
+            throw;
+        }
+        if (!saved)
+        {
+            // A newer revision that raced this one's first publication (a kill, or a publish at another path) does not
+            // have this page's path: the page is no one's.
+            if (pageWritten && (await index.GetAsync(a.Id, ct))?.Path != document.Path)
+            {
+                await pages.DeleteIfRevisionAsync(document.Path, a.Revision, ct);
+            }
             await index.SetRevisionStateAsync(a.Id, a.Revision, ArticleStates.Superseded, "A newer revision was published meanwhile.", ct);
             return false;
         }

@@ -35,11 +35,11 @@ public sealed class SiteFiles(BlobServiceClient blobs, ArticlePages articlePages
         {
             return false;
         }
+        var conditions = listed is null ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = listed.ETag };
         if (file.Revision is not null)
         {
-            return await articlePages.WriteAsync(file, ct, probablyNew: listed is null, lastSeen: listed);
+            return await articlePages.WriteIfUnchangedAsync(file, listed, conditions, ct);
         }
-        var conditions = listed is null ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = listed.ETag };
         try
         {
             await UploadAsync(file, ct, conditions);

@@ -78,13 +78,10 @@ public sealed partial class SiteMaintenance(
         {
             return;
         }
-        // The first check on a site records its theme: the pages were rendered with it.
-        if (stored.Value is not null)
-        {
-            await scheduler.ScheduleAsync([new SiteOutput.Sweep()], ct);
-            LogThemeChanged();
-        }
+        // Also on the first check (nothing recorded): pages rendered before may show another theme, or an older version's pages.
+        await scheduler.ScheduleAsync([new SiteOutput.Sweep()], ct);
         await state.TryWriteAsync(SiteState.ThemeKey, fingerprint, stored, ct);
+        LogThemeChanged();
     }
 
     /// <summary>The overrides in <c>templates</c>: names and ETags, hashed (one list call).</summary>
@@ -126,7 +123,7 @@ public sealed partial class SiteMaintenance(
     [LoggerMessage(Level = LogLevel.Information, Message = "Clock period {Period}: {Outputs} outputs scheduled")]
     private partial void LogClock(DateTimeOffset period, int outputs);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The theme changed: a site-wide sweep was scheduled")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "The theme is not the one the pages were rendered with: a site-wide sweep was scheduled")]
     private partial void LogThemeChanged();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queued again {Count} refreshes whose messages were lost")]
