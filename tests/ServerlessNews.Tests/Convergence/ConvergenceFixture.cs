@@ -1,7 +1,9 @@
 using System.Text;
+using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues.Models;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
 using ServerlessNews.Comments;
 using ServerlessNews.Index;
@@ -91,12 +93,42 @@ public sealed class ConvergenceFixture : StorageFixture
         return messages.Length;
     }
 
-    private Task HandleAsync(string queueName, QueueMessage message) => queueName switch
+    private Task HandleAsync(string queueName, QueueMessage message, IServiceProvider? services = null) => queueName switch
     {
-        StorageNames.PublishQueue => Get<PublishingPipeline>().HandleAsync(message.MessageText, message.DequeueCount, CancellationToken.None),
-        StorageNames.RefreshQueue => Get<SiteRefresher>().HandleAsync(message.MessageText, CancellationToken.None),
-        _ => Get<Moderator>().HandleAsync(message.MessageText, CancellationToken.None),
+        StorageNames.PublishQueue => Get<PublishingPipeline>(services).HandleAsync(message.MessageText, message.DequeueCount, CancellationToken.None),
+        StorageNames.RefreshQueue => Get<SiteRefresher>(services).HandleAsync(message.MessageText, CancellationToken.None),
+        _ => Get<Moderator>(services).HandleAsync(message.MessageText, CancellationToken.None),
     };
+
+    private T Get<T>(IServiceProvider? services) where T : notnull => services is null ? Get<T>() : services.GetRequiredService<T>();
+
+    /// <summary>
+    /// Plays a host that retries: handles every visible message of a queue with <paramref name="services"/>; a message
+    /// whose handler fails is made visible again at once, as a retry.
+    /// </summary>
+    /// <returns>How many handlings failed.</returns>
+    public async Task<int> HandleRetryingAsync(IServiceProvider services, string queueName)
+    {
+        var queue = Queue(queueName);
+        var failed = 0;
+        while ((await queue.ReceiveMessagesAsync(maxMessages: 16, visibilityTimeout: TimeSpan.FromSeconds(30))).Value is { Length: > 0 } batch)
+        {
+            foreach (var message in batch)
+            {
+                try
+                {
+                    await HandleAsync(queueName, message, services);
+                    await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                }
+                catch (Exception e) when (e is RequestFailedException or AggregateException)
+                {
+                    failed++;
+                    await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero);
+                }
+            }
+        }
+        return failed;
+    }
 
     /// <summary>Whether any queue has a message (held embargoes aside) or any output waits for a refresh.</summary>
     public async Task<bool> IsQuietAsync()

@@ -1,5 +1,10 @@
 using System.Xml.Linq;
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.DependencyInjection;
 using ServerlessNews.Operations;
 using ServerlessNews.Rendering;
 using ServerlessNews.Site;
@@ -238,6 +243,73 @@ public sealed class SiteConvergenceTests(ConvergenceFixture site) : IClassFixtur
         using var process = await DevServerProcess.StartAsync(environment, command);
         var exit = await process.WaitForExitAsync();
         return (exit, process.Output());
+    }
+
+    [Fact]
+    public async Task Work_that_fails_part_way_is_retried_to_completion_and_the_site_still_converges()
+    {
+        await site.ResetAsync();
+        // One storage write in 25 fails, half of them after the service applied it (the answer was lost).
+        var faults = new FaultyWrites(new Random(25), failOneIn: 25);
+        await using var faulty = site.BuildServices(services => services.AddAzureClients(clients =>
+            clients.ConfigureDefaults(options => options.AddPolicy(faults, HttpPipelinePosition.PerRetry))));
+        var at = Now.AddHours(-6);
+        for (var i = 0; i < 6; i++)
+        {
+            await site.SubmitAsync(Article($"faulty-{i}", i % 2 == 0 ? "World" : "Faults", [$"Tag {i % 3}"], ["Ana Ruiz"], at.AddMinutes(i)));
+        }
+        await site.SubmitAsync(Article("faulty-1", "World", ["Tag 2"], ["Li Wei"], at.AddMinutes(1), revision: 2));
+        await site.SubmitAsync(TestArticles.Valid("faulty-4", 2).With("status", "killed"));
+
+        var failures = 0;
+        for (var round = 0; round < 100 && (round == 0 || !await site.IsQuietAsync()); round++)
+        {
+            try
+            {
+                await faulty.GetRequiredService<SiteMaintenance>().RunAsync(CancellationToken.None);
+            }
+            catch (RequestFailedException)
+            {
+                failures++; // the timer runs again
+            }
+            failures += await site.HandleRetryingAsync(faulty, StorageNames.PublishQueue);
+            failures += await site.HandleRetryingAsync(faulty, StorageNames.RefreshQueue);
+            // A refresh whose message was lost waits for its marker to go stale; the timer then queues it again.
+            site.Clock.Advance(TimeSpan.FromMinutes(11));
+        }
+
+        Assert.True(await site.IsQuietAsync(), "not quiet after 100 rounds");
+        Assert.True(failures > 0, "no fault was injected");
+        Assert.Empty(await site.VerifyAsync());
+    }
+
+    /// <summary>Fails some writes to storage, before or after the service applied them.</summary>
+    private sealed class FaultyWrites(Random random, int failOneIn) : HttpPipelinePolicy
+    {
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            var fail = message.Request.Method != RequestMethod.Get && message.Request.Method != RequestMethod.Head && Next() == 0;
+            if (fail && Next() % 2 == 0)
+            {
+                throw new RequestFailedException(503, "Injected before the request was sent.");
+            }
+            await ProcessNextAsync(message, pipeline);
+            if (fail)
+            {
+                throw new RequestFailedException(503, "Injected after the request was applied.");
+            }
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        private int Next()
+        {
+            lock (random)
+            {
+                return random.Next(failOneIn);
+            }
+        }
     }
 
     [Fact]

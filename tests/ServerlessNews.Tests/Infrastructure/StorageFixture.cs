@@ -44,7 +44,8 @@ public class StorageFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh set of Core services on this Azurite: what a restarted host would have.</summary>
-    public ServiceProvider BuildServices()
+    /// <param name="configure">Last changes to the services (a test that injects faults).</param>
+    public ServiceProvider BuildServices(Action<IServiceCollection>? configure = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings()).Build();
         var services = new ServiceCollection();
@@ -52,6 +53,7 @@ public class StorageFixture : IAsyncLifetime
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddServerlessNews(configuration);
         services.AddSingleton<TimeProvider>(Clock);
+        configure?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
