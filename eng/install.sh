@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the eng scripts: installs what a fresh machine lacks.
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

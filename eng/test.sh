@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Runs every test from a fresh clone: installs what the tests use (Azurite, the Nu Html Checker,
-# Chromium, the Bicep CLI), then the xunit suite. Ends with "N passed, N failed".
+# Chromium, ShellCheck, the Bicep CLI), builds the Azure Functions host the end-to-end tests run the app under,
+# then the xunit suite. Ends with "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 source eng/install.sh
 
 npm ci --no-audit --no-fund --loglevel=error || exit 1
 apt_install chromium chromium || exit 1
+apt_install shellcheck shellcheck || exit 1
 command -v java >/dev/null 2>&1 || { echo "Java 17+ is needed for the Nu Html Checker" >&2; exit 1; }
+# The Azure Functions host, built from its public sources beside the repository (../shared/functions-host).
+# build.sh caches the build by the sources' hash: after the first run this takes a fraction of a second.
+functions_host=../shared/functions-host
+[ -x "$functions_host/build.sh" ] || { echo "The Azure Functions host is not at $functions_host (see docs/local-development.md)" >&2; exit 1; }
+"$functions_host/build.sh" >/dev/null || exit 1
 
 log=$(mktemp)
 # Detailed output shows the load test's latency report and each failure's captured output.

@@ -23,7 +23,8 @@ public static class RenderBench
     {
         var renderer = services.GetRequiredService<PageRenderer>();
         var offline = new PageRenderer(services.GetRequiredService<TemplateStore>(), services.GetRequiredService<BodyRenderer>(),
-            services.GetRequiredService<IOptions<SiteOptions>>(), []);
+            services.GetRequiredService<Images.ImageResolver>(), services.GetRequiredService<IOptions<SiteOptions>>(),
+            services.GetRequiredService<IOptions<BrandOptions>>(), []);
         var (small, large) = quick ? (200, 1000) : (1000, 5000);
         var hugo = FindHugo();
         if (hugo is null)

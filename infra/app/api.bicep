@@ -36,8 +36,14 @@ param webhooksSecretUri string
 @description('Versionless Key Vault URI of the moderation API key.')
 param moderationKeySecretUri string
 
+@description('Versionless Key Vault URI of the moderation hash key.')
+param moderationHashKeySecretUri string
+
 @description('Public base URL of the rendered site (canonical URLs, feeds, sitemaps), no trailing slash.')
 param siteBaseUrl string
+
+@description('Where the pages\' comment form posts (scheme and host, no path): Front Door\'s URL when it serves /api on the site\'s origin; empty for this app\'s own host name.')
+param apiBaseUrl string = ''
 
 @description('Site name shown in titles and feeds.')
 param siteName string
@@ -77,11 +83,13 @@ var appSettings = {
   // Secrets stay in Key Vault; the platform resolves the references with keyVaultReferenceIdentity.
   Webhooks__Secret: '@Microsoft.KeyVault(SecretUri=${webhooksSecretUri})'
   Moderation__Key: '@Microsoft.KeyVault(SecretUri=${moderationKeySecretUri})'
+  Moderation__HashKey: '@Microsoft.KeyVault(SecretUri=${moderationHashKeySecretUri})'
   Site__BaseUrl: siteBaseUrl
   Site__Name: siteName
   Site__Language: siteLanguage
-  // The article pages' comment form posts here: the site itself is static and has no /api.
-  Comments__ApiBaseUrl: 'https://${name}.azurewebsites.net'
+  // The article pages' comment form posts here: the static website has no /api. The app's real host name,
+  // which on Flex Consumption is not always <name>.azurewebsites.net (unique default host names).
+  Comments__ApiBaseUrl: !empty(apiBaseUrl) ? apiBaseUrl : 'https://${app.properties.defaultHostName}'
   // Telemetry with Entra ID authentication (the component has local auth disabled).
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'

@@ -1,14 +1,15 @@
 // Event Grid delivery for the `inbox` blob trigger (InboxDrop, Source = EventGrid): a system topic
 // on the storage account and a subscription that posts Microsoft.Storage.BlobCreated events for
-// `inbox/` to the blob extension's webhook on the function app. Event-driven, so a dropped file is
+// `inbox/` to the blob extension's webhook on the function app. A second subscription on the same
+// topic (an account has one system topic) does the same for `images/` (MakeImageRenditions). Event-driven, so a dropped file is
 // picked up in about a second, without the polling (and the full container scans) of the classic
 // blob trigger, which Flex Consumption does not support anyway.
 //
 // Deploy this only after the app code is deployed: Event Grid validates the endpoint when the
 // subscription is created (the blob extension answers the handshake), and the `blobs_extension`
 // system key read below exists only once the host has loaded the blob extension. main.bicep gates
-// this module on `inboxEventsEnabled`, which the azd postdeploy hook turns on after the first
-// deploy (infra/hooks/postdeploy.*).
+// this module on `inboxEventsSubscribe`, which only the azd postdeploy hook sets, for its own
+// provision after each deploy (infra/hooks/postdeploy.*). Deploying it again changes nothing.
 
 @description('Name of the system topic.')
 param systemTopicName string
@@ -35,6 +36,15 @@ param functionAppName string
 
 @description('Name of the blob-triggered function (the [Function] name in code).')
 param functionName string = 'InboxDrop'
+
+@description('Name of the event subscription for uploaded images.')
+param imagesSubscriptionName string
+
+@description('Container of uploaded images.')
+param imagesContainerName string = 'images'
+
+@description('Name of the function that makes image renditions.')
+param imagesFunctionName string = 'MakeImageRenditions'
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-08-01' existing = {
   name: storageAccountName
@@ -81,6 +91,7 @@ resource deadLetterWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' =
 // Read at deployment time and written into the (write-only) endpoint URL; never an output.
 var blobsExtensionKey = listKeys('${app.id}/host/default', '2025-03-01').systemKeys.blobs_extension
 var endpointUrl = 'https://${app.properties.defaultHostName}/runtime/webhooks/blobs?functionName=Host.Functions.${functionName}&code=${blobsExtensionKey}'
+var imagesEndpointUrl = 'https://${app.properties.defaultHostName}/runtime/webhooks/blobs?functionName=Host.Functions.${imagesFunctionName}&code=${blobsExtensionKey}'
 
 resource subscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = {
   parent: systemTopic
@@ -125,5 +136,48 @@ resource subscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-
   ]
 }
 
+// Uploaded images, delivered like inbox drops (the upload stays in `images` if an event is dead-lettered).
+resource imagesSubscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = {
+  parent: systemTopic
+  name: imagesSubscriptionName
+  properties: {
+    destination: {
+      endpointType: 'WebHook'
+      properties: {
+        endpointUrl: imagesEndpointUrl
+        maxEventsPerBatch: 1
+        preferredBatchSizeInKilobytes: 64
+      }
+    }
+    filter: {
+      includedEventTypes: [
+        'Microsoft.Storage.BlobCreated'
+      ]
+      subjectBeginsWith: '/blobServices/default/containers/${imagesContainerName}/'
+    }
+    eventDeliverySchema: 'EventGridSchema'
+    retryPolicy: {
+      maxDeliveryAttempts: 30
+      eventTimeToLiveInMinutes: 1440
+    }
+    deadLetterWithResourceIdentity: {
+      identity: {
+        type: 'SystemAssigned'
+      }
+      deadLetterDestination: {
+        endpointType: 'StorageBlob'
+        properties: {
+          resourceId: storage.id
+          blobContainerName: deadLetterContainerName
+        }
+      }
+    }
+  }
+  dependsOn: [
+    deadLetterWriter
+  ]
+}
+
 output systemTopicName string = systemTopic.name
 output subscriptionName string = subscription.name
+output imagesSubscriptionName string = imagesSubscription.name

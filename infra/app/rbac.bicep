@@ -26,7 +26,8 @@ param userPrincipalId string = ''
 param userPrincipalType string = 'User'
 
 // Storage, for the app and for the developer (to drop files into `inbox`, read tables, or run the
-// app locally against this account with their own identity).
+// app locally against this account with their own identity). These roles also let the app create its
+// containers, queues and tables, which it does (idempotently) at every start, as it does on Azurite.
 // Storage Queue Data Message Processor / Sender are not added: both are subsets of Storage Queue
 // Data Contributor, which the host needs anyway to create the `-poison` queues.
 var storageRoles = [
@@ -40,7 +41,7 @@ var storageRoles = [
   }
   {
     id: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
-    name: 'Storage Table Data Contributor' // articles, listings, listingheads, comments, commenters
+    name: 'Storage Table Data Contributor' // articles, listings, listingheads, comments, commenters, deliveries, imageuses
   }
 ]
 

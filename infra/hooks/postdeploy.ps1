@@ -1,24 +1,24 @@
-# azd postdeploy hook (Windows): see postdeploy.sh beside this file for the why.
+# azd postdeploy hook (Windows): see postdeploy.sh beside this file for the why. INBOX_EVENTS_SUBSCRIBE is
+# true only for this hook's own provision, and false again afterwards whatever happens.
 $ErrorActionPreference = 'Stop'
-
-if ($env:INBOX_EVENTS_ENABLED -eq 'true') {
-    exit 0
-}
+$delay = if ($env:INBOX_EVENTS_RETRY_DELAY) { [int]$env:INBOX_EVENTS_RETRY_DELAY } else { 30 }
 
 Write-Host 'InboxDrop is deployed; provisioning the Event Grid subscription for inbox/.'
-azd env set INBOX_EVENTS_ENABLED true
-
-for ($attempt = 1; $attempt -le 3; $attempt++) {
-    azd provision --no-prompt
-    if ($LASTEXITCODE -eq 0) {
-        exit 0
+try {
+    azd env set INBOX_EVENTS_SUBSCRIBE true
+    for ($attempt = 1; $attempt -le 3; $attempt++) {
+        azd provision --no-prompt
+        if ($LASTEXITCODE -eq 0) {
+            exit 0
+        }
+        if ($attempt -lt 3) {
+            Write-Warning "Retrying in $delay s (attempt $($attempt + 1) of 3)..."
+            Start-Sleep -Seconds $delay
+        }
     }
-    if ($attempt -lt 3) {
-        Write-Warning "Retrying in 30 s (attempt $($attempt + 1) of 3)..."
-        Start-Sleep -Seconds 30
-    }
+    Write-Error "Could not create the inbox Event Grid subscription; 'azd deploy' (or 'azd up') tries again."
+    exit 1
 }
-
-azd env set INBOX_EVENTS_ENABLED false
-Write-Error "Could not create the inbox Event Grid subscription; the next 'azd deploy' tries again."
-exit 1
+finally {
+    azd env set INBOX_EVENTS_SUBSCRIBE false
+}

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ServerlessNews.Comments;
 using ServerlessNews.Http;
+using ServerlessNews.Images;
 using ServerlessNews.Index;
 using ServerlessNews.Moderation;
 using ServerlessNews.Operations;
@@ -20,7 +22,10 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddServerlessNews(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookSecretValidation>();
         services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BrandOptions>().BindConfiguration(BrandOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BrandOptions>, BrandOptionsValidator>();
         services.AddProblemDetails();
         services.AddSingleton<ExceptionProblems>();
         services.AddAzureClients(clients =>
@@ -34,7 +39,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<StorageBootstrap>();
+        services.AddHostedService<StorageBootstrapService>();
         services.AddSingleton<StandardWebhookVerifier>();
+        services.AddSingleton<WebhookDeliveries>();
+        services.AddSingleton<ArticleStatusKeys>();
 
         // The tables every part reads and writes.
         services.AddSingleton<ArticleIndex>();
@@ -52,6 +60,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<TemplateStore>();
         services.AddSingleton<SiteClock>();
         services.AddSingleton<PageRenderer>();
+        services.AddSingleton<BrandAssets>();
+        services.AddHostedService<BrandAssets.AtStart>();
         services.AddSingleton<PageListingHeads>();
         services.AddSingleton<PageNavigation>();
         services.AddSingleton<NoticePages>();
@@ -68,6 +78,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ArticleStatusHandler>();
 
         services.AddSitePages();
+        services.AddImages();
         services.AddComments();
         services.AddModeration();
         services.AddSingleton<PoisonReplay>();

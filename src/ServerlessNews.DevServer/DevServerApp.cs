@@ -53,6 +53,7 @@ public static partial class DevServerApp
                 webJobs.AddTimers();
             });
             builder.Services.AddSingleton<ITypeLocator>(new TriggerTypeLocator(typeof(WebJobsTriggers)));
+            builder.Services.TolerateSharedBlobListenerStop();
         }
 
         configure?.Invoke(builder);
@@ -62,8 +63,7 @@ public static partial class DevServerApp
             LogAzurite(app.Logger, azurite.ProcessId, azurite.BlobPort, azurite.QueuePort, azurite.TablePort);
             app.Lifetime.ApplicationStopped.Register(() => azurite.DisposeAsync().AsTask().GetAwaiter().GetResult());
         }
-        await app.Services.GetRequiredService<StorageBootstrap>().EnsureCreatedAsync(CancellationToken.None);
-        // An endpoint that throws answers ProblemDetails (503 for a storage outage), never a stack trace.
+        // Unhandled errors answer ProblemDetails, never a stack trace.
         app.UseExceptionHandler();
         app.MapFunctionEndpoints();
         app.MapStaticSite();

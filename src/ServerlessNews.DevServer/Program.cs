@@ -1,4 +1,5 @@
 using ServerlessNews.DevServer;
+using ServerlessNews.Hosting;
 
 // `replay-poison QUEUE`: an operator command, against whatever storage the environment names
 // (Azurite locally, or the Azure account through AzureWebJobsStorage__accountName and your identity).
@@ -20,6 +21,4 @@ if (args is ["verify", ..])
     return await OperatorCommands.VerifyAsync(args[1..]);
 }
 
-var app = await DevServerApp.BuildAsync(args);
-await app.RunAsync();
-return 0;
+return await HostStartup.RunAsync(await DevServerApp.BuildAsync(args));

@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs;
 using Microsoft.Azure.WebJobs;
 using ServerlessNews.Functions;
 using ServerlessNews.Site;
@@ -29,6 +30,11 @@ public sealed class WebJobsTriggers(IServiceProvider services)
 
     /// <summary>Polls the container (Azurite has no Event Grid); in Azure the Event Grid source is used.</summary>
     [FunctionName(nameof(InboxDrop))]
-    public Task InboxDrop([BlobTrigger(StorageNames.InboxBlobPath)] byte[] content, string name, CancellationToken ct) =>
-        services.GetRequiredService<ArticleFunctions>().InboxDrop(content, name, ct);
+    public Task InboxDrop([BlobTrigger(StorageNames.InboxBlobPath)] BlobClient blob, string name, CancellationToken ct) =>
+        services.GetRequiredService<ArticleFunctions>().InboxDrop(blob, name, ct);
+
+    /// <summary>Polls the container, as for the inbox.</summary>
+    [FunctionName(nameof(MakeImageRenditions))]
+    public Task MakeImageRenditions([BlobTrigger(StorageNames.ImagesBlobPath)] Stream content, string name, CancellationToken ct) =>
+        services.GetRequiredService<MakeImageRenditions>().Run(content, name, ct);
 }

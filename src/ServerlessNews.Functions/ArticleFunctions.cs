@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using ServerlessNews.Publishing;
@@ -21,13 +22,13 @@ public sealed class ArticleFunctions(
         CancellationToken cancellationToken) =>
         webhook.HandleAsync(request, cancellationToken);
 
-    /// <summary>Publish state and metadata of one article, for the CMS.</summary>
+    /// <summary>Publish state and metadata of one article: in full for the CMS (x-status-key), as its page shows it for anyone.</summary>
     [Function(nameof(GetArticle))]
     public Task<IResult> GetArticle(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "articles/{id}")] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
-        status.HandleAsync(id, cancellationToken);
+        status.HandleAsync(request, id, cancellationToken);
 
     /// <summary>Published articles of the site, a section, a tag or an author, newest first, paged.</summary>
     [Function(nameof(ListArticles))]
@@ -46,14 +47,15 @@ public sealed class ArticleFunctions(
 
     /// <summary>
     /// A CMS or an editor drops a .json or .md file into inbox/. Event Grid delivers the event: the only
-    /// blob trigger source Flex Consumption supports, and it starts within seconds instead of polling.
+    /// blob trigger source Flex Consumption supports, and it starts within seconds instead of polling. The blob is
+    /// bound as a client, not as its bytes, so that a file of any size is measured before it is read.
     /// </summary>
     [Function(nameof(InboxDrop))]
     public Task InboxDrop(
-        [BlobTrigger(StorageNames.InboxBlobPath, Source = BlobTriggerSource.EventGrid)] byte[] content,
+        [BlobTrigger(StorageNames.InboxBlobPath, Source = BlobTriggerSource.EventGrid)] BlobClient blob,
         string name,
         CancellationToken cancellationToken) =>
-        inbox.HandleAsync(name, content, cancellationToken);
+        inbox.HandleAsync(name, blob, cancellationToken);
 
     /// <summary>Renders an accepted submission into $web and the index.</summary>
     [Function(nameof(PublishArticle))]

@@ -6,8 +6,8 @@ using ServerlessNews.Storage;
 namespace ServerlessNews.Functions;
 
 /// <summary>
-/// Moderation: the pipeline that decides each new comment, and the moderators' API, which the host guards with
-/// function keys (never anonymous).
+/// Moderation: the pipeline that decides each new comment, and the moderators' API. The API's routes are anonymous
+/// to the host: the handler checks the moderation key (<see cref="ModerationCredential"/>), the one gate on every host.
 /// </summary>
 public sealed class ModerationFunctions(Moderator moderator, ModerationApiHandler api)
 {
@@ -21,14 +21,14 @@ public sealed class ModerationFunctions(Moderator moderator, ModerationApiHandle
     /// <summary>Moderators list comments by status, with the rule and evidence behind each verdict.</summary>
     [Function(nameof(ModerationComments))]
     public Task<IResult> ModerationComments(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "moderation/comments")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "moderation/comments")] HttpRequest request,
         CancellationToken cancellationToken) =>
         api.ListAsync(request, cancellationToken);
 
     /// <summary>A moderator approves, rejects or marks a comment as spam; the article page follows.</summary>
     [Function(nameof(ModerationDecision))]
     public Task<IResult> ModerationDecision(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "moderation/comments/{articleId}/{commentId}/{action}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "moderation/comments/{articleId}/{commentId}/{action}")] HttpRequest request,
         string articleId,
         string commentId,
         string action,
@@ -38,7 +38,7 @@ public sealed class ModerationFunctions(Moderator moderator, ModerationApiHandle
     /// <summary>A commenter's data by email (GDPR): export it, or erase it everywhere and re-render the pages it was on.</summary>
     [Function(nameof(ModerationCommenters))]
     public Task<IResult> ModerationCommenters(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "moderation/commenters/{action}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "moderation/commenters/{action}")] HttpRequest request,
         string action,
         CancellationToken cancellationToken) =>
         api.CommentersAsync(request, action, cancellationToken);

@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Hosting;
 using ServerlessNews;
 using ServerlessNews.Functions;
+using ServerlessNews.Hosting;
 using ServerlessNews.Telemetry;
 
 var builder = FunctionsApplication.CreateBuilder(args);
@@ -10,4 +11,4 @@ builder.ConfigureFunctionsWebApplication();
 builder.UseWhen<HttpProblemsMiddleware>(HttpProblemsMiddleware.IsHttpTrigger);
 builder.Services.AddServerlessNews(builder.Configuration);
 builder.Services.AddServerlessNewsTelemetry(builder.Configuration).UseFunctionsWorkerDefaults();
-builder.Build().Run();
+return await HostStartup.RunAsync(builder.Build());

@@ -1,4 +1,4 @@
-// Key Vault (Azure RBAC authorization, no access policies) holding the app's two secrets.
+// Key Vault (Azure RBAC authorization, no access policies) holding the app's three secrets.
 // The function app never sees the values in its configuration: its app settings are Key Vault
 // references (@Microsoft.KeyVault(SecretUri=...)) resolved by the platform with the app's
 // user-assigned identity, which holds Key Vault Secrets User (app/rbac.bicep).
@@ -18,10 +18,15 @@ param tags object = {}
 @minLength(16)
 param webhooksSecret string
 
-@description('Key for the moderation API (sent as x-functions-key / checked against Moderation__Key).')
+@description('Key for the moderation API (x-functions-key or Authorization: Bearer; the app checks it against Moderation__Key).')
 @secure()
 @minLength(32)
 param moderationKey string
+
+@description('Secret of the keyed hashes of emails and addresses and of pending-comment tokens (Moderation__HashKey); apart from the API key, so rotating that key keeps the hashes.')
+@secure()
+@minLength(32)
+param moderationHashKey string
 
 resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   name: name
@@ -60,9 +65,19 @@ resource moderationKeyResource 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = 
   }
 }
 
+resource moderationHashKeyResource 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
+  parent: vault
+  name: 'moderation-hash-key'
+  properties: {
+    value: moderationHashKey
+    contentType: 'text/plain'
+  }
+}
+
 output name string = vault.name
 output endpoint string = vault.properties.vaultUri
 // Versionless URIs: a Key Vault reference without a version follows the latest version of the
 // secret (the platform re-reads it within a day, or at once on a config change / restart).
 output webhooksSecretUri string = webhooksSecretResource.properties.secretUri
 output moderationKeySecretUri string = moderationKeyResource.properties.secretUri
+output moderationHashKeySecretUri string = moderationHashKeyResource.properties.secretUri

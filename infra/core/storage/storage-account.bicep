@@ -43,6 +43,7 @@ var containerNames = [
   'content' // normalized article documents, the source of every re-render
   'templates' // optional theme overrides
   'rejected' // inbox drops that failed validation, with the reasons
+  'images' // uploaded images: a blob created here fires MakeImageRenditions through Event Grid
   deploymentContainerName
   deadLetterContainerName
 ]
@@ -57,6 +58,8 @@ var tableNames = [
   'listingheads' // the newest rows of each listing, one row each: what a page reads in one request
   'comments'
   'commenters'
+  'deliveries' // every webhook-id seen, site-wide: a delivery replayed elsewhere is refused
+  'imageuses' // which articles show which uploaded image, to re-render them when its renditions change
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-08-01' = {

@@ -14,7 +14,10 @@ public enum BodyFormat
     Text,
 }
 
-public sealed record ArticleImage(string Url, string Alt);
+/// <param name="Url">An absolute http(s) URL, or an image uploaded to the <c>images</c> container as <c>images/NAME</c>.</param>
+/// <param name="Caption">Shown under the image; optional (documents stored before captions existed have none).</param>
+/// <param name="Credit">Who made or owns the image ("Photo: Ana Ruiz/Reuters"); optional.</param>
+public sealed record ArticleImage(string Url, string Alt, string? Caption = null, string? Credit = null);
 
 public sealed record Correction(DateTimeOffset At, string Text);
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using ServerlessNews.Images;
 
 namespace ServerlessNews.Articles;
 
@@ -195,11 +196,14 @@ public static partial class SubmissionParser
         var ir = new FieldReader(image, errors, "image.");
         var url = ir.String("url", required: true, maxLength: 2000);
         var alt = ir.String("alt", required: true, maxLength: 300);
-        if (url is not null && !IsHttpUrl(url))
+        var caption = ir.String("caption", required: false, maxLength: 1000);
+        var credit = ir.String("credit", required: false, maxLength: 200);
+        if (url is not null && !IsHttpUrl(url) && !ImageReference.TryParseUploaded(url, out _))
         {
-            errors.Add("image.url", "Must be an absolute http or https URL.");
+            errors.Add("image.url", $"Must be an absolute http or https URL, or an image uploaded to the images container written as {ImageReference.Form}.");
+            url = null;
         }
-        return url is null || alt is null ? null : new ArticleImage(url, alt);
+        return url is null || alt is null ? null : new ArticleImage(url, alt, caption, credit);
     }
 
     private static List<Correction> ReadCorrections(FieldReader r, ValidationErrors errors)

@@ -96,6 +96,9 @@ public sealed class CommenterRef : ITableEntity
     public string CommentId { get; set; } = "";
     public string Status { get; set; } = CommentStatus.Pending;
 
+    /// <summary>The name the comment was posted under, for the previously-approved fast path (null in older rows).</summary>
+    public string? AuthorName { get; set; }
+
     public static string RowKeyFor(string articleId, string commentId) => RowPrefix + articleId + "|" + commentId;
 }
 

@@ -129,6 +129,10 @@ public sealed record CommentForm(
         }
 
         var comment = Text("comment", Comment, maxCommentLength, required: true, multiline: true, errors);
+        if (comment is not null && !errors.Fields.Contains("comment") && CommentFormatter.RenderProblem(comment) is { } unrenderable)
+        {
+            errors.Add("comment", unrenderable);
+        }
         return new(articleId, parentId, name, email, website is { Length: > 0 } ? website : null, comment, Homepage);
     }
 

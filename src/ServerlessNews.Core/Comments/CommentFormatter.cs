@@ -54,6 +54,23 @@ public sealed partial class CommentFormatter
 
     public string ToHtml(string text) => _sanitizer.Sanitize(Markdown.ToHtml(text, Pipeline));
 
+    /// <summary>
+    /// Why the text could never be shown, or null. Markdig refuses input nested past its depth limit (quotes, lists
+    /// or emphasis inside one another, e.g. 150 '&gt;'), and would refuse it on every render of the page.
+    /// </summary>
+    public static string? RenderProblem(string text)
+    {
+        try
+        {
+            Markdown.Parse(text, Pipeline);
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            return "is nested too deeply (quotes, lists or emphasis inside one another) to be shown; flatten it.";
+        }
+    }
+
     /// <summary>Links a reader wrote: what the link-count rule counts.</summary>
     public static int CountLinks(string text) => LinkPattern().Count(text);
 

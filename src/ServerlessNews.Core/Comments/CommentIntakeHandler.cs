@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Queues;
@@ -27,6 +26,7 @@ namespace ServerlessNews.Comments;
 public sealed partial class CommentIntakeHandler(
     CommentStore store,
     FloodGate flood,
+    CommentRateLimits rates,
     CommentKeys keys,
     PublishedArticleCache published,
     CommentFormErrorsPage formErrors,
@@ -85,7 +85,7 @@ public sealed partial class CommentIntakeHandler(
             return TypedResults.Content(await formErrors.RenderAsync(errors, article, ct), "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status400BadRequest);
         }
 
-        var ipHash = keys.IpHash(ClientIp(request));
+        var ipHash = keys.IpHash(ClientAddress.BucketOf(request, Options.TrustForwardedFor));
         var emailHash = keys.EmailHash(form.Email!);
         var now = time.GetUtcNow();
         if (!flood.TryClaim(ipHash, emailHash, now))
@@ -95,6 +95,15 @@ public sealed partial class CommentIntakeHandler(
             request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Problems.Status(StatusCodes.Status429TooManyRequests, "Too many comments.",
                 $"Only one comment every {seconds} seconds is accepted from one address or email; nothing was stored. Wait and post again.");
+        }
+        if (rates.TryAcquire(form.ArticleId!) is { } limited)
+        {
+            flood.Release(ipHash, emailHash, now);
+            LogRateLimited(form.ArticleId!, limited.Limit);
+            var seconds = (int)Math.Ceiling(limited.RetryAfter.TotalSeconds);
+            request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Status(StatusCodes.Status429TooManyRequests, "Too many comments.",
+                $"More comments than usual are arriving on {limited.Limit}; nothing was stored. Post again in {seconds} seconds.");
         }
 
         var comment = new CommentEntity
@@ -214,21 +223,6 @@ public sealed partial class CommentIntakeHandler(
             ? Options.AllowedOrigins.Select(o => o.TrimEnd('/'))
             : [new Uri(site.Value.BaseUrl).GetLeftPart(UriPartial.Authority)];
 
-    private string ClientIp(HttpRequest request)
-    {
-        if (Options.TrustForwardedFor &&
-            request.Headers["X-Forwarded-For"].ToString().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } hops)
-        {
-            // The platform's front end appends the address it saw: the last entry is the one not chosen by the client.
-            var last = hops[^1];
-            if (IPEndPoint.TryParse(last, out var endpoint))
-            {
-                return endpoint.Address.ToString();
-            }
-        }
-        return request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Accepted comment {CommentId} on article {ArticleId} for moderation")]
     private partial void LogAccepted(string articleId, string commentId);
 
@@ -237,6 +231,9 @@ public sealed partial class CommentIntakeHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused a comment on article {ArticleId}: flood window")]
     private partial void LogFlood(string articleId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a comment on article {ArticleId}: the rate limit of {Limit}")]
+    private partial void LogRateLimited(string articleId, string limit);
 }
 
 public sealed record AcceptedComment(string Id, string ArticleId, string Status, string StatusUrl);

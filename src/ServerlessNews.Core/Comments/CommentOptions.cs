@@ -19,8 +19,22 @@ public sealed class CommentOptions
     [Range(1, 20)]
     public int MaxDepth { get; set; } = 5;
 
-    /// <summary>One comment per this window per IP and per email address (429 otherwise). Default 15 s; zero turns it off.</summary>
+    /// <summary>
+    /// One comment per this window per client address (an IPv6 /64, an IPv4 address) and per email address (429
+    /// otherwise). Default 15 s; zero turns it off.
+    /// </summary>
     public TimeSpan FloodWindow { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Comments per minute on one article that one instance takes (429 beyond, with Retry-After). Default 120, far
+    /// above what readers post on a busy story; 0 turns it off.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int ArticleRateLimit { get; set; } = 120;
+
+    /// <summary>Comments per minute on the whole site that one instance takes (429 beyond). Default 1,200; 0 turns it off.</summary>
+    [Range(0, 1_000_000)]
+    public int SiteRateLimit { get; set; } = 1200;
 
     /// <summary>
     /// Origins allowed to post (the <c>Origin</c> header of browsers). Empty means the origin of
@@ -35,8 +49,10 @@ public sealed class CommentOptions
     public string ApiBaseUrl { get; set; } = "";
 
     /// <summary>
-    /// Take the client address from the last <c>X-Forwarded-For</c> entry, which the Azure front end appends.
-    /// Turn off where no trusted proxy sits in front (the DevServer), or anyone could pick their address.
+    /// Take the client address from the last <c>X-Forwarded-For</c> entry: the hop just before the app, which the
+    /// Azure front end appends (entries before it are whatever the client sent). Behind another proxy of your own
+    /// (Front Door routing the API, a gateway), the last entry is that proxy's view; it must append, not pass the
+    /// header through. Turn off where no trusted proxy sits in front (the DevServer), or anyone could pick their address.
     /// </summary>
     public bool TrustForwardedFor { get; set; } = true;
 

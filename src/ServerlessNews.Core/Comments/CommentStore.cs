@@ -143,6 +143,7 @@ public sealed class CommentStore(TableServiceClient tables)
             ArticleId = comment.ArticleId,
             CommentId = comment.CommentId,
             Status = comment.Status,
+            AuthorName = comment.AuthorName,
         }, TableUpdateMode.Replace, ct);
 
     /// <summary>
@@ -160,15 +161,24 @@ public sealed class CommentStore(TableServiceClient tables)
     public async Task ChangePageStampAsync(string articleId, CancellationToken ct) =>
         await _comments.UpsertEntityAsync(new TableEntity(articleId, PageStampRow) { ["Stamp"] = Guid.NewGuid().ToString("N") }, TableUpdateMode.Replace, ct);
 
-    /// <summary>True when this commenter has an approved comment: a query within their own partition.</summary>
-    public async Task<CommenterRef?> FindApprovedAsync(string emailHash, CancellationToken ct)
+    /// <summary>
+    /// The <paramref name="needed"/>th approved comment of this email under this name (in any case), or null when it
+    /// has fewer: a query within the commenter's own partition. A ref written before refs carried the name is
+    /// matched through its comment's row.
+    /// </summary>
+    public async Task<CommenterRef?> FindApprovedAsync(string emailHash, string authorName, int needed, CancellationToken ct)
     {
         var filter = TableClient.CreateQueryFilter<CommenterRef>(r =>
             r.PartitionKey == emailHash && r.RowKey.CompareTo(CommenterRef.RowPrefix) >= 0 && r.RowKey.CompareTo("c}") < 0 &&
             r.Status == CommentStatus.Approved);
-        await foreach (var row in _commenters.QueryAsync<CommenterRef>(filter, maxPerPage: 1, cancellationToken: ct))
+        var found = 0;
+        await foreach (var row in _commenters.QueryAsync<CommenterRef>(filter, cancellationToken: ct))
         {
-            return row;
+            var name = row.AuthorName ?? (await GetAsync(row.ArticleId, row.CommentId, ct))?.AuthorName;
+            if (string.Equals(name?.Trim(), authorName.Trim(), StringComparison.OrdinalIgnoreCase) && ++found >= needed)
+            {
+                return row;
+            }
         }
         return null;
     }
@@ -203,10 +213,28 @@ public sealed class CommentStore(TableServiceClient tables)
     /// <summary>
     /// Records when a commenter was erased, in partition "erased|" + keyed email hash (not the commenter's own, which
     /// erasure empties): a comment posted before then that was still in the moderate queue, so not yet registered
-    /// under the commenter, is erased when the moderator reaches it. The row holds only that time.
+    /// under the commenter, is erased when the moderator reaches it. While an erasure is under way the row also
+    /// holds the articles whose pages must lose the commenter's comments, so that a retry after a failure finishes
+    /// them even though the comments' rows are gone by then; once done it holds only the time.
     /// </summary>
-    public async Task MarkErasedAsync(string emailHash, DateTimeOffset at, CancellationToken ct) =>
+    /// <returns>The articles an earlier, unfinished erasure left to re-render.</returns>
+    public async Task<IReadOnlyList<string>> BeginErasureAsync(string emailHash, DateTimeOffset at, CancellationToken ct)
+    {
+        var row = await _commenters.GetEntityIfExistsAsync<TableEntity>(ErasedPartition(emailHash), ErasedRow, [ErasurePages], ct);
+        await _commenters.UpsertEntityAsync(new TableEntity(ErasedPartition(emailHash), ErasedRow) { ["ErasedAt"] = at }, TableUpdateMode.Merge, ct);
+        return row.HasValue && row.Value!.GetString(ErasurePages) is { Length: > 0 } pages ? pages.Split(' ') : [];
+    }
+
+    /// <summary>Records the articles this erasure must re-render, before any comment is deleted.</summary>
+    public async Task RecordErasurePagesAsync(string emailHash, IEnumerable<string> articleIds, CancellationToken ct) =>
+        await _commenters.UpsertEntityAsync(new TableEntity(ErasedPartition(emailHash), ErasedRow) { [ErasurePages] = string.Join(' ', articleIds) },
+            TableUpdateMode.Merge, ct);
+
+    /// <summary>Marks the erasure done: the row keeps only its time.</summary>
+    public async Task CompleteErasureAsync(string emailHash, DateTimeOffset at, CancellationToken ct) =>
         await _commenters.UpsertEntityAsync(new TableEntity(ErasedPartition(emailHash), ErasedRow) { ["ErasedAt"] = at }, TableUpdateMode.Replace, ct);
+
+    private const string ErasurePages = "Pages";
 
     public async Task<DateTimeOffset?> GetErasedAtAsync(string emailHash, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using Fluid;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServerlessNews.Articles;
 using ServerlessNews.Rendering;
@@ -10,14 +11,17 @@ namespace ServerlessNews.Comments;
 /// template variables <c>comments</c> and <c>comment_form</c>. Threads are flattened in reading order with
 /// each comment's nesting, so the template needs no recursion.
 /// </summary>
-public sealed class CommentsSection(
-    CommentStore store, CommentFormatter formatter, IOptions<CommentOptions> options, IOptions<SiteOptions> site, SiteClock clock) : IArticlePageSection
+public sealed partial class CommentsSection(
+    CommentStore store, CommentFormatter formatter, IOptions<CommentOptions> options, IOptions<SiteOptions> site, SiteClock clock,
+    ILogger<CommentsSection> logger) : IArticlePageSection
 {
     public async Task<Action<TemplateContext>> PrepareAsync(ArticleDocument document, PageView page, RenderScope scope, CancellationToken ct)
     {
         var o = options.Value;
         var approved = await ApprovedAsync(document.Article.Id, scope, ct);
-        var comments = new CommentsView(approved.Count, Thread(approved, o.MaxDepth));
+        var bodies = RenderBodies(document.Article.Id, approved);
+        approved.RemoveAll(c => !bodies.ContainsKey(c.CommentId));
+        var comments = new CommentsView(approved.Count, Thread(approved, o.MaxDepth, bodies));
 
         var closesAt = o.CloseAfterDays > 0 ? document.Article.PublishedAt.AddDays(o.CloseAfterDays) : (DateTimeOffset?)null;
         var apiBase = (o.ApiBaseUrl.Length > 0 ? o.ApiBaseUrl : site.Value.BaseUrl).TrimEnd('/');
@@ -55,10 +59,31 @@ public sealed class CommentsSection(
     }
 
     /// <summary>
+    /// Each comment's HTML by id. One that fails to render (stored before intake refused what Markdig cannot
+    /// parse) is left out and logged: a single comment must not fail every render of its article's page.
+    /// </summary>
+    private Dictionary<string, string> RenderBodies(string articleId, List<CommentEntity> comments)
+    {
+        var bodies = new Dictionary<string, string>(comments.Count, StringComparer.Ordinal);
+        foreach (var c in comments)
+        {
+            try
+            {
+                bodies[c.CommentId] = formatter.ToHtml(c.Text);
+            }
+            catch (Exception e)
+            {
+                LogCommentNotRendered(e, articleId, c.CommentId);
+            }
+        }
+        return bodies;
+    }
+
+    /// <summary>
     /// Pre-order over the reply tree. A reply whose parent is not shown (held, erased) starts its own thread;
     /// nesting deeper than <paramref name="maxDepth"/> (after the setting was lowered) is shown at the deepest level.
     /// </summary>
-    internal IReadOnlyList<CommentView> Thread(List<CommentEntity> comments, int maxDepth)
+    internal static IReadOnlyList<CommentView> Thread(List<CommentEntity> comments, int maxDepth, IReadOnlyDictionary<string, string> bodies)
     {
         var shown = comments.Select(c => c.CommentId).ToHashSet(StringComparer.Ordinal);
         var children = comments.Where(c => c.ParentId is not null && shown.Contains(c.ParentId))
@@ -89,7 +114,7 @@ public sealed class CommentsSection(
                 AuthorUrl: c.Website,
                 PublishedIso: PageRenderer.Iso(c.CreatedAt),
                 PublishedDisplay: PageRenderer.Display(c.CreatedAt),
-                BodyHtml: formatter.ToHtml(c.Text),
+                BodyHtml: bodies[c.CommentId],
                 Depth: level + 1,
                 CanReply: level + 1 < maxDepth,
                 HasReplies: opens,
@@ -97,6 +122,9 @@ public sealed class CommentsSection(
         }
         return views;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Comment {CommentId} on article {ArticleId} could not be rendered and is left out of the page")]
+    private partial void LogCommentNotRendered(Exception exception, string articleId, string commentId);
 }
 
 /// <summary>One approved comment as the template sees it. <c>closes</c> counts the reply lists that end after it.</summary>

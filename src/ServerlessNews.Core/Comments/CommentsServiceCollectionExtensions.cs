@@ -16,6 +16,7 @@ public static class CommentsServiceCollectionExtensions
         services.AddSingleton<CommentKeys>();
         services.AddSingleton<CommentStore>();
         services.AddSingleton<FloodGate>();
+        services.AddSingleton<CommentRateLimits>();
         services.AddSingleton<PublishedArticleCache>();
         services.AddSingleton<IArticleStateObserver>(sp => sp.GetRequiredService<PublishedArticleCache>());
         services.AddSingleton<CommentFormatter>();

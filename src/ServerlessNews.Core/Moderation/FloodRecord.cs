@@ -64,6 +64,23 @@ public sealed class FloodRecord(TableServiceClient tables, IOptions<CommentOptio
         }
     }
 
+    /// <summary>Deletes the address's flood row if it names this comment (erasure): nothing else links the address to it.</summary>
+    public async Task ForgetAsync(CommentEntity comment, CancellationToken ct)
+    {
+        var row = await _commenters.GetEntityIfExistsAsync<TableEntity>(IpPartition(comment.IpHash), FloodRow, cancellationToken: ct);
+        if (row.HasValue && row.Value!.GetString("CommentId") == comment.CommentId)
+        {
+            try
+            {
+                await _commenters.DeleteEntityAsync(row.Value, row.Value.ETag, ct);
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                // Gone already, or claimed since by a later comment, which it now names instead.
+            }
+        }
+    }
+
     private async Task ClaimAsync(string partition, NullableResponse<TableEntity> existing, CommentEntity comment, CancellationToken ct)
     {
         var row = new TableEntity(partition, FloodRow)

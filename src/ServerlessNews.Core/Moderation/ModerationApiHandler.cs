@@ -1,8 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using ServerlessNews.Articles;
 using ServerlessNews.Comments;
 using ServerlessNews.Http;
@@ -11,15 +8,14 @@ namespace ServerlessNews.Moderation;
 
 /// <summary>
 /// <c>/api/moderation/...</c>: list comments by status with the rule and evidence of each verdict, decide,
-/// and export or erase a commenter. Never anonymous: in Azure the host requires a function key; when
-/// <c>Moderation:Key</c> is set the handlers require it in <c>x-functions-key</c> too (the DevServer always).
-/// No answer contains an email address or a hash of one.
+/// and export or erase a commenter. Never anonymous: every action first asks <see cref="ModerationCredential"/>, on
+/// every host. No answer contains an email address or a hash of one.
 /// </summary>
 public sealed partial class ModerationApiHandler(
-    CommentStore store, Moderator moderator, CommentPages commentPages, CommentKeys keys, IOptions<ModerationOptions> options, TimeProvider time,
-    ILogger<ModerationApiHandler> logger)
+    CommentStore store, Moderator moderator, CommentPages commentPages, CommentKeys keys, ModerationCredential credential, FloodRecord flood,
+    TimeProvider time, ILogger<ModerationApiHandler> logger)
 {
-    public const string KeyHeader = "x-functions-key";
+    public const string KeyHeader = ModerationCredential.KeyHeader;
     public const int PageSize = 50;
 
     public async Task<IResult> ListAsync(HttpRequest request, CancellationToken ct)
@@ -102,23 +98,35 @@ public sealed partial class ModerationApiHandler(
             return Problems.Validation(errors.ToDictionary());
         }
         var emailHash = keys.EmailHash(email);
-        if (action == "erase")
-        {
-            // First: a comment not yet registered under the commenter (still in the moderate queue) is erased by
-            // the moderator when it gets there.
-            await store.MarkErasedAsync(emailHash, time.GetUtcNow(), ct);
-        }
-        var comments = await store.ListByCommenterAsync(emailHash, ct);
         if (action == "export")
         {
-            return TypedResults.Ok(new CommenterExport(comments.Select(ModeratedComment.From).ToArray()));
+            var found = await store.ListByCommenterAsync(emailHash, ct);
+            return TypedResults.Ok(new CommenterExport(found.Select(ModeratedComment.From).ToArray()));
         }
+        return TypedResults.Ok(await EraseAsync(emailHash, ct));
+    }
+
+    /// <summary>
+    /// Erases a commenter everywhere, safe to repeat: every step finds its work done or does it, and the pages to
+    /// re-render are recorded before any comment is deleted, so a retry after a failure anywhere finishes the job.
+    /// </summary>
+    private async Task<CommenterErased> EraseAsync(string emailHash, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        // First: a comment not yet registered under the commenter (still in the moderate queue) is erased by the
+        // moderator when it gets there.
+        var unfinished = await store.BeginErasureAsync(emailHash, now, ct);
+        var comments = await store.ListByCommenterAsync(emailHash, ct);
+        var pages = comments.Where(c => c.Status == CommentStatus.Approved).Select(c => c.ArticleId)
+            .Union(unfinished, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        await store.RecordErasurePagesAsync(emailHash, pages, ct);
 
         foreach (var comment in comments)
         {
+            // The address's flood row names the comment: it goes too.
+            await flood.ForgetAsync(comment, ct);
             await store.DeleteAsync(comment, ct);
         }
-        var pages = comments.Where(c => c.Status == CommentStatus.Approved).Select(c => c.ArticleId).Distinct(StringComparer.Ordinal).ToArray();
         foreach (var articleId in pages)
         {
             await commentPages.ChangedAsync(articleId, ct);
@@ -126,25 +134,13 @@ public sealed partial class ModerationApiHandler(
         }
         // Last, so that a retry after a failure above still finds the commenter's rows.
         await store.DeleteCommenterAsync(emailHash, ct);
+        await store.CompleteErasureAsync(emailHash, now, ct);
         LogErased(comments.Count, pages.Length);
-        return TypedResults.Ok(new CommenterErased(comments.Count, pages));
+        return new CommenterErased(comments.Count, pages);
     }
 
-    /// <summary>401 unless the configured key is presented (constant-time comparison).</summary>
-    public IResult? Refuse(HttpRequest request)
-    {
-        var key = options.Value.Key;
-        if (key.Length == 0)
-        {
-            return null; // the Functions host's function keys guard the route
-        }
-        var presented = request.Headers[KeyHeader].ToString();
-        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(key));
-        var actual = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        return presented.Length > 0 && CryptographicOperations.FixedTimeEquals(expected, actual)
-            ? null
-            : Problems.Status(StatusCodes.Status401Unauthorized, "A moderation key is required.", $"Send the moderation key in the {KeyHeader} header.");
-    }
+    /// <summary>401 unless the moderation key is presented.</summary>
+    public IResult? Refuse(HttpRequest request) => credential.Refuse(request);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Erased a commenter: {Comments} comments, {Pages} pages re-rendered")]
     private partial void LogErased(int comments, int pages);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ServerlessNews.Hosting;
 
 namespace ServerlessNews.Moderation;
 
@@ -11,14 +12,29 @@ public enum ModerationMode
     Post,
 }
 
+/// <summary>The previously-approved fast path of the moderation pipeline.</summary>
+public enum KnownCommenterRule
+{
+    /// <summary>
+    /// A comment whose name (in any case) and email match approved comments is approved, as WordPress does: an
+    /// email alone, which anyone who learns it can type, approves nothing.
+    /// </summary>
+    NameAndEmail,
+
+    /// <summary>No fast path: every comment goes through the other rules and the mode.</summary>
+    Off,
+}
+
 /// <summary>The moderation pipeline and API (section "Moderation", e.g. <c>Moderation__Key</c>).</summary>
 public sealed class ModerationOptions : IValidatableObject
 {
     public const string SectionName = "Moderation";
 
+    public const int MinimumKeyLength = 16;
+
     /// <summary>
-    /// The moderation API key, sent in <c>x-functions-key</c>. The DevServer requires it; in Azure the host's
-    /// function keys guard the routes and, when this is set too, the handlers also require it.
+    /// The moderation API's key (<see cref="ModerationCredential"/>), sent in <c>x-functions-key</c> or as a bearer
+    /// token, on every host. At least <see cref="MinimumKeyLength"/> characters; empty closes the API.
     /// </summary>
     public string Key { get; set; } = "";
 
@@ -37,6 +53,13 @@ public sealed class ModerationOptions : IValidatableObject
 
     /// <summary>Words or phrases that mark a comment as spam, matched on word boundaries, any case.</summary>
     public string[] SpamWords { get; set; } = [];
+
+    /// <summary>The previously-approved fast path: <c>NameAndEmail</c> (default) or <c>Off</c>.</summary>
+    public KnownCommenterRule KnownCommenter { get; set; } = KnownCommenterRule.NameAndEmail;
+
+    /// <summary>How many approved comments under the same name and email the fast path needs. Default 1.</summary>
+    [Range(1, 100)]
+    public int KnownCommenterMinApproved { get; set; } = 1;
 
     /// <summary>A comment with at least this many links is held. Default 2; 0 turns the rule off.</summary>
     [Range(0, 1000)]
@@ -57,6 +80,17 @@ public sealed class ModerationOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        foreach (var (setting, value, member) in new[] { ("Moderation__Key", Key, nameof(Key)), ("Moderation__HashKey", HashKey, nameof(HashKey)) })
+        {
+            if (SecretSetting.UnresolvedKeyVaultReference(setting, value) is { } unresolved)
+            {
+                yield return new ValidationResult(unresolved, [member]);
+            }
+        }
+        if (Key.Length is > 0 and < MinimumKeyLength)
+        {
+            yield return new ValidationResult($"Moderation__Key: use at least {MinimumKeyLength} characters (a generated key has 40 or more).", [nameof(Key)]);
+        }
         if (EffectiveHashKey.Length == 0)
         {
             yield return new ValidationResult("Set Moderation__HashKey or Moderation__Key: emails and IPs are stored only as keyed hashes.",

@@ -27,7 +27,8 @@ public static class ModerationRules
 /// <summary>
 /// The ordered rules: the first that decides wins, and the verdict records it. The article (still published and
 /// open), honeypot, duplicate, flood (across instances), links, spam words, hold words, classifier,
-/// previously-approved commenter, then the configured mode.
+/// previously-approved commenter (the same name and email, <see cref="ModerationOptions.KnownCommenter"/>), then the
+/// configured mode.
 /// </summary>
 public sealed class ModerationPipeline(
     CommentStore store,
@@ -76,10 +77,12 @@ public sealed class ModerationPipeline(
             return new(opinion.Verdict == "spam" ? CommentStatus.Spam : CommentStatus.Held, ModerationRules.Classifier,
                 opinion.Reason ?? $"The classifier answered '{opinion.Verdict}'.");
         }
-        if (await store.FindApprovedAsync(comment.EmailHash, ct) is { } approved)
+        if (Options.KnownCommenter == KnownCommenterRule.NameAndEmail &&
+            await store.FindApprovedAsync(comment.EmailHash, comment.AuthorName, Options.KnownCommenterMinApproved, ct) is { } approved)
         {
-            return new(CommentStatus.Approved, ModerationRules.KnownCommenter,
-                $"The same email has an approved comment ({approved.CommentId} on {approved.ArticleId}).");
+            return new(CommentStatus.Approved, ModerationRules.KnownCommenter, Options.KnownCommenterMinApproved == 1
+                ? $"The same name and email have an approved comment ({approved.CommentId} on {approved.ArticleId})."
+                : $"The same name and email have {Options.KnownCommenterMinApproved} approved comments (the last counted {approved.CommentId} on {approved.ArticleId}).");
         }
         return Options.Mode == ModerationMode.Post
             ? new(CommentStatus.Approved, ModerationRules.PostModeration, "No rule objected; post-moderation publishes at once.")

@@ -22,6 +22,7 @@ public static class ModerationServiceCollectionExtensions
                 : new NoCommentClassifier());
         services.AddSingleton<ModerationPipeline>();
         services.AddSingleton<Moderator>();
+        services.AddSingleton<ModerationCredential>();
         services.AddSingleton<ModerationApiHandler>();
         return services;
     }

@@ -6,6 +6,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServerlessNews.Articles;
+using ServerlessNews.Images;
 using ServerlessNews.Index;
 using ServerlessNews.Publishing;
 using ServerlessNews.Rendering;
@@ -40,8 +41,8 @@ public sealed record SiteDifference(string Name, string Kind, string Detail);
 /// </summary>
 public sealed partial class SiteBuild(
     BlobServiceClient blobs, ArticleIndex index, ArticleContent content, SiteRenderers renderers, SiteFiles files, SiteClock clock,
-    SiteMaintenance maintenance, ListingMonths months, SectionIndex sections, SitemapMonths sitemapMonths, IOptions<RefreshOptions> refresh,
-    ILogger<SiteBuild> logger)
+    SiteMaintenance maintenance, ListingMonths months, SectionIndex sections, SitemapMonths sitemapMonths, BrandAssets brand,
+    IOptions<RefreshOptions> refresh, ILogger<SiteBuild> logger)
 {
     private readonly BlobContainerClient _web = blobs.GetBlobContainerClient(StorageNames.WebContainer);
 
@@ -106,7 +107,8 @@ public sealed partial class SiteBuild(
             }
             differences.Add(stored is null ? new(file.Name, "missing", "") : new(file.Name, "different", await DescribeAsync(file, stored, token)));
         }, asOf, ct);
-        foreach (var name in (await listing).Keys.Where(n => !produced.Names.ContainsKey(n)))
+        var writtenElsewhere = WrittenElsewhere();
+        foreach (var name in (await listing).Keys.Where(n => !produced.Names.ContainsKey(n) && !writtenElsewhere(n)))
         {
             differences.Add(new(name, "extra", IsSiteFile(name) ? "" : "not a file the site writes"));
         }
@@ -252,6 +254,17 @@ public sealed partial class SiteBuild(
         name.EndsWith("index.html", StringComparison.Ordinal) || name.EndsWith("feed.xml", StringComparison.Ordinal) || name.EndsWith("atom.xml", StringComparison.Ordinal) ||
         name.StartsWith("sitemaps/", StringComparison.Ordinal) ||
         name is "sitemap.xml" or "news-sitemap.xml" or "robots.txt" or SitePages.NotFoundBlob;
+
+    /// <summary>
+    /// Files in <c>$web</c> that other writers own, outside the invariant: an uploaded image's copy, manifest and
+    /// renditions (<see cref="ImageUploadHandler"/>; the pages that show them are outputs) and the default brand files
+    /// (<see cref="BrandAssets"/>, written when a host starts).
+    /// </summary>
+    private Func<string, bool> WrittenElsewhere()
+    {
+        var brandFiles = brand.Defaults().Select(a => a.Path.TrimStart('/')).ToHashSet(StringComparer.Ordinal);
+        return name => name.StartsWith(ImageReference.Prefix, StringComparison.Ordinal) || brandFiles.Contains(name);
+    }
 
     /// <summary>Where a file differs from its stored blob: a header, a metadata value, or the first line of the content that differs.</summary>
     private async Task<string> DescribeAsync(SiteFile file, StoredBlob stored, CancellationToken ct)

@@ -10,11 +10,13 @@ using ServerlessNews.Webhooks;
 namespace ServerlessNews.Publishing;
 
 /// <summary>
-/// <c>DELETE /api/articles/{id}</c>, signed like the webhook (an empty body is signed as empty): records a
+/// <c>DELETE /api/articles/{id}</c>, signed like the webhook over a body that names the article and the action
+/// (<see cref="KillRequest"/>), with a webhook-id no other delivery used (<see cref="WebhookDeliveries"/>): records a
 /// kill as the article's next revision and queues it, exactly as a webhook with <c>status: killed</c> would.
 /// </summary>
 public sealed class ArticleDeleteHandler(
-    StandardWebhookVerifier verifier, PublishingPipeline publishing, ArticleIndex index, IOptions<WebhookOptions> options)
+    StandardWebhookVerifier verifier, WebhookDeliveries deliveries, PublishingPipeline publishing, ArticleIndex index,
+    ArticleStatusKeys statusKeys, IOptions<WebhookOptions> options)
 {
     public async Task<IResult> HandleAsync(HttpRequest request, string id, CancellationToken ct)
     {
@@ -28,24 +30,33 @@ public sealed class ArticleDeleteHandler(
             return Problems.Status(StatusCodes.Status413PayloadTooLarge, "The body is too large.", "A delete needs no body.");
         }
         var webhookId = request.Headers["webhook-id"].ToString();
-        // Signed like a webhook delivery, over its body, empty or not.
         var check = verifier.Verify(request, body);
         if (check != SignatureCheck.Valid)
         {
             return StandardWebhookVerifier.Unauthorized(check);
         }
+        var errors = new ValidationErrors();
+        KillRequest.Check(body, id, errors);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Validation(errors.ToDictionary(), "The signed body must name the article in the URL and the action; nothing was changed.");
+        }
 
         var statusUrl = $"/api/articles/{id}";
-        var deliveryId = "webhook:" + webhookId;
-        if (await publishing.IsKnownDeliveryAsync(id, deliveryId, ct))
-        {
-            return TypedResults.Ok(new AcceptedArticle(id, 0, "duplicate", statusUrl));
-        }
         var current = await index.GetAsync(id, ct);
         var revisions = await index.GetRevisionsAsync(id, ct);
         if (current is null && revisions.Count == 0)
         {
             return Problems.NotFound($"No article with id '{id}' was ever accepted.");
+        }
+        if (await deliveries.ClaimAsync(webhookId, KillRequest.Action + " " + id, body, ct) == DeliveryClaim.Conflict)
+        {
+            return WebhookDeliveries.Conflict();
+        }
+        var deliveryId = "webhook:" + webhookId;
+        if (await publishing.IsKnownDeliveryAsync(id, deliveryId, ct))
+        {
+            return TypedResults.Ok(new AcceptedArticle(id, 0, "duplicate", statusUrl, statusKeys.For(id)));
         }
         // The kill must outrank every revision seen so far, published or still queued.
         var revision = Math.Max(current?.Revision ?? 0, revisions.Count > 0 ? revisions.Max(r => r.Revision) : 0) + 1;
@@ -58,8 +69,8 @@ public sealed class ArticleDeleteHandler(
         }
         if (!await publishing.AcceptAndPublishAsync(publishing.NewDelivery(parsed.Submission!, raw, ".json", deliveryId, "delete " + webhookId), ct))
         {
-            return TypedResults.Ok(new AcceptedArticle(id, revision, "duplicate", statusUrl));
+            return TypedResults.Ok(new AcceptedArticle(id, revision, "duplicate", statusUrl, statusKeys.For(id)));
         }
-        return TypedResults.Accepted(statusUrl, new AcceptedArticle(id, revision, "accepted", statusUrl));
+        return TypedResults.Accepted(statusUrl, new AcceptedArticle(id, revision, "accepted", statusUrl, statusKeys.For(id)));
     }
 }

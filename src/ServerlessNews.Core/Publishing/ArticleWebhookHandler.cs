@@ -8,7 +8,8 @@ namespace ServerlessNews.Publishing;
 
 /// <summary><c>POST /api/articles</c>: the CMS webhook, signed with Standard Webhooks.</summary>
 public sealed class ArticleWebhookHandler(
-    StandardWebhookVerifier verifier, PublishingPipeline publishing, IOptions<WebhookOptions> options)
+    StandardWebhookVerifier verifier, WebhookDeliveries deliveries, PublishingPipeline publishing, ArticleStatusKeys statusKeys,
+    IOptions<WebhookOptions> options)
 {
     public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct)
     {
@@ -41,13 +42,17 @@ public sealed class ArticleWebhookHandler(
             return Problems.Validation(parsed.Errors.ToDictionary());
         }
         var submission = parsed.Submission!;
+        if (await deliveries.ClaimAsync(id, "submit " + submission.Id, body, ct) == DeliveryClaim.Conflict)
+        {
+            return WebhookDeliveries.Conflict();
+        }
         var statusUrl = $"/api/articles/{submission.Id}";
         var deliveryId = "webhook:" + id;
         if (!await publishing.AcceptAndPublishAsync(publishing.NewDelivery(submission, body, ".json", deliveryId, "webhook " + id), ct))
         {
-            return TypedResults.Ok(new AcceptedArticle(submission.Id, submission.Revision, "duplicate", statusUrl));
+            return TypedResults.Ok(new AcceptedArticle(submission.Id, submission.Revision, "duplicate", statusUrl, statusKeys.For(submission.Id)));
         }
-        return TypedResults.Accepted(statusUrl, new AcceptedArticle(submission.Id, submission.Revision, "accepted", statusUrl));
+        return TypedResults.Accepted(statusUrl, new AcceptedArticle(submission.Id, submission.Revision, "accepted", statusUrl, statusKeys.For(submission.Id)));
     }
 
     private static IResult TooLarge(int limit) =>
@@ -55,4 +60,5 @@ public sealed class ArticleWebhookHandler(
             $"The limit is {limit} bytes (setting Webhooks__MaxBodyBytes).");
 }
 
-public sealed record AcceptedArticle(string Id, long Revision, string Status, string StatusUrl);
+/// <param name="StatusKey">Sent as <c>x-status-key</c> to the status URL, for the article's full status (<see cref="ArticleStatusKeys"/>).</param>
+public sealed record AcceptedArticle(string Id, long Revision, string Status, string StatusUrl, string StatusKey);

@@ -82,7 +82,7 @@ public sealed partial class TemplateStore(
             var source = download.Value.Content.ToString();
             if (Parser.TryParse(source, out var template, out var error))
             {
-                return new Cached(template, download.Value.Details.ETag, now);
+                return new Cached(new BoundedRanges().VisitTemplate(template), download.Value.Details.ETag, now);
             }
             // A broken override must not take the site down: keep rendering with the default theme.
             LogBadOverride(name, error);
@@ -95,6 +95,24 @@ public sealed partial class TemplateStore(
         {
         }
         return new Cached(Embedded(name), null, now);
+    }
+
+    /// <summary>
+    /// Sets aside an override that failed to render (an error, or past the step limit): the default theme's template
+    /// stands in for it until the override changes (a new ETag), so a runaway override costs one render, not every one.
+    /// </summary>
+    /// <returns>False when <paramref name="failed"/> is the default theme's own template: nothing to fall back to.</returns>
+    public bool FallBack(string name, IFluidTemplate failed, Exception exception)
+    {
+        var embedded = Embedded(name);
+        if (ReferenceEquals(failed, embedded))
+        {
+            return false;
+        }
+        LogOverrideFailed(exception, name);
+        _cache.AddOrUpdate(name, _ => new Cached(embedded, null, time.GetUtcNow()),
+            (_, cached) => ReferenceEquals(cached.Template, failed) ? cached with { Template = embedded } : cached);
+        return true;
     }
 
     private static readonly ConcurrentDictionary<string, IFluidTemplate> EmbeddedTemplates = new(StringComparer.Ordinal);
@@ -112,4 +130,7 @@ public sealed partial class TemplateStore(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Template override {Name} does not parse, using the default theme: {Error}")]
     private partial void LogBadOverride(string name, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Template override {Name} failed to render, using the default theme's until the override changes")]
+    private partial void LogOverrideFailed(Exception exception, string name);
 }

@@ -15,7 +15,10 @@ public sealed class WebhookOptions
     /// <summary>How far a delivery's timestamp may be from now, either way (replay protection).</summary>
     public TimeSpan Tolerance { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>The largest body accepted, in bytes; larger requests get 413.</summary>
+    /// <summary>
+    /// The largest body accepted, in bytes; larger requests get 413. Also the largest inbox file: a larger one is
+    /// moved to <c>rejected/</c> without being read.
+    /// </summary>
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
 

@@ -165,7 +165,7 @@ public sealed class CommentIntakeTests(CommentsFixture server) : IClassFixture<C
         Assert.Equal(StorageFixture.BaseUrl + path + "#respond", page.QuerySelector("main a")!.GetAttribute("href"));
         // A page of the site's theme, in its layout, that search engines leave out.
         Assert.Equal("Your comment was not posted", page.QuerySelector("main h1")!.TextContent);
-        Assert.Equal("The Test Times", page.QuerySelector("header .site-name")!.TextContent);
+        Assert.Equal("The Test Times", page.QuerySelector("header .logo img")!.GetAttribute("alt"));
         Assert.Equal("noindex", page.Meta("robots"));
     }
 

@@ -1,12 +1,9 @@
 using System.Net;
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using ServerlessNews.Comments;
-using ServerlessNews.Functions;
 using ServerlessNews.Moderation;
 
 namespace ServerlessNews.Tests.Comments;
@@ -151,18 +148,3 @@ public sealed class CommentUnitTests
     }
 }
 
-/// <summary>The moderation functions are never anonymous in Azure (the host requires a function key).</summary>
-public sealed class ModerationFunctionKeyTests
-{
-    [Fact]
-    public void Every_moderation_function_requires_a_function_key()
-    {
-        var triggers = typeof(ModerationFunctions).Assembly.GetTypes().SelectMany(t => t.GetMethods())
-            .Where(m => m.GetCustomAttribute<FunctionAttribute>() is not null)
-            .SelectMany(m => m.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).OfType<HttpTriggerAttribute>())
-            .Where(t => t.Route!.StartsWith("moderation/", StringComparison.Ordinal))
-            .ToList();
-        Assert.Equal(3, triggers.Count); // comments, a decision, commenters
-        Assert.All(triggers, t => Assert.Equal(AuthorizationLevel.Function, t.AuthLevel));
-    }
-}

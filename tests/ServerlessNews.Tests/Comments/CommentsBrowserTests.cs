@@ -41,12 +41,7 @@ public sealed class BrowserFixture : DevServerFixture
     {
         await base.InitializeAsync();
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
+        Browser = await HeadlessChromium.LaunchAsync(_playwright);
     }
 
     public override async ValueTask DisposeAsync()

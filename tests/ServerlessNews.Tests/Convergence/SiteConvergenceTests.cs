@@ -194,12 +194,16 @@ public sealed class SiteConvergenceTests(ConvergenceFixture site) : IClassFixtur
         await site.UntilQuietAsync();
         await site.SubmitAsync(TestArticles.Valid("verified-d", 2).With("status", "killed"));
         await site.UntilQuietAsync();
+        // Files other writers own are not outputs: the default brand files, an uploaded image's copy and renditions.
+        var web = site.Container(StorageNames.WebContainer);
+        Assert.NotEmpty(await site.Get<BrandAssets>().EnsureWrittenAsync(CancellationToken.None));
+        await web.UploadBlobAsync("images/harbour.jpg", BinaryData.FromString("jpeg"));
+        await web.UploadBlobAsync("images/_/harbour-3f9a2c1b7d4e-640.webp", BinaryData.FromString("webp"));
         var (exit, output) = await CommandAsync("verify");
         Assert.True(exit == 0, output);
         Assert.Contains("The site equals a clean build of its index.", output, StringComparison.Ordinal);
 
         // A listing page changed, the home page gone, a page no output writes.
-        var web = site.Container(StorageNames.WebContainer);
         var front = web.GetBlobClient("world/index.html");
         var original = (await front.DownloadContentAsync()).Value.Content.ToString();
         await front.UploadAsync(BinaryData.FromString(original.Replace("Latest", "Lately", StringComparison.Ordinal).Replace("verified-b", "verified-x", StringComparison.Ordinal)),
@@ -251,7 +255,7 @@ public sealed class SiteConvergenceTests(ConvergenceFixture site) : IClassFixtur
         await site.ResetAsync();
         // One storage write in 25 fails, half of them after the service applied it (the answer was lost).
         var faults = new FaultyWrites(new Random(25), failOneIn: 25);
-        await using var faulty = site.BuildServices(services => services.AddAzureClients(clients =>
+        await using var faulty = site.BuildServices(configure: services => services.AddAzureClients(clients =>
             clients.ConfigureDefaults(options => options.AddPolicy(faults, HttpPipelinePosition.PerRetry))));
         var at = Now.AddHours(-6);
         for (var i = 0; i < 6; i++)

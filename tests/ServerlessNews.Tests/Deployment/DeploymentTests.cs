@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using ServerlessNews.Tests.Infrastructure;
@@ -8,38 +7,12 @@ namespace ServerlessNews.Tests.Deployment;
 /// <summary>The Bicep compiles (Bicep CLI from NuGet, lint rules as errors) and deploys exactly the settings the code reads.</summary>
 public sealed class DeploymentTests
 {
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file, args)
-        {
-            WorkingDirectory = Repository.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static readonly Lazy<Task<JsonElement>> CompiledTemplate = new(async () =>
-    {
-        var output = Path.Combine(Path.GetTempPath(), $"serverlessnews-main-{Guid.NewGuid():N}.json");
-        var (exitCode, log) = await RunAsync("bash", "eng/bicep/build.sh", output);
-        Assert.True(exitCode == 0, log);
-        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(output));
-        File.Delete(output);
-        return document.RootElement.Clone();
-    });
-
+    /// <summary>The names of the app settings the function app gets (app/api.bicep's appSettings, on its config resource).</summary>
     private static async Task<HashSet<string>> DeployedAppSettingsAsync()
     {
-        var template = await CompiledTemplate.Value;
-        var api = template.GetProperty("resources").EnumerateArray()
-            .Single(r => r.GetProperty("type").GetString() == "Microsoft.Resources/deployments" && r.GetProperty("name").GetString() == "api");
-        return api.GetProperty("properties").GetProperty("template").GetProperty("variables").GetProperty("appSettings")
-            .EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var api = CompiledBicep.ModuleTemplate(await CompiledBicep.MainAsync(), "api");
+        var config = Assert.Single(CompiledBicep.OfType(api, "Microsoft.Web/sites/config"));
+        return config.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
     }
 
     [Fact]
@@ -69,26 +42,15 @@ public sealed class DeploymentTests
     [Fact]
     public async Task The_functions_app_publishes_with_every_function_in_its_metadata()
     {
-        var output = Path.Combine(Path.GetTempPath(), $"serverlessnews-publish-{Guid.NewGuid():N}");
-        try
-        {
-            var (exitCode, log) = await RunAsync("dotnet", "publish", "src/ServerlessNews.Functions", "-c", "Release", "-o", output, "--nologo");
-            Assert.True(exitCode == 0, log);
-            Assert.True(File.Exists(Path.Combine(output, "host.json")));
-            var metadata = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "functions.metadata"), TestContext.Current.CancellationToken));
-            var names = metadata.RootElement.EnumerateArray().Select(f => f.GetProperty("name").GetString()).ToHashSet();
-            var declared = typeof(Functions.ArticleFunctions).Assembly.GetTypes()
-                .SelectMany(t => t.GetMethods())
-                .Select(m => m.GetCustomAttribute<Microsoft.Azure.Functions.Worker.FunctionAttribute>()?.Name)
-                .OfType<string>();
-            Assert.Equal(declared.Order(StringComparer.Ordinal), names.Order(StringComparer.Ordinal));
-        }
-        finally
-        {
-            if (Directory.Exists(output))
-            {
-                Directory.Delete(output, recursive: true);
-            }
-        }
+        // The same publish the end-to-end tests run under the Functions host (once per test run).
+        var output = await FunctionsApp.PublishedAsync();
+        Assert.True(File.Exists(Path.Combine(output, "host.json")));
+        var metadata = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "functions.metadata"), TestContext.Current.CancellationToken));
+        var names = metadata.RootElement.EnumerateArray().Select(f => f.GetProperty("name").GetString()).ToHashSet();
+        var declared = typeof(Functions.ArticleFunctions).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods())
+            .Select(m => m.GetCustomAttribute<Microsoft.Azure.Functions.Worker.FunctionAttribute>()?.Name)
+            .OfType<string>();
+        Assert.Equal(declared.Order(StringComparer.Ordinal), names.Order(StringComparer.Ordinal));
     }
 }

@@ -45,9 +45,3 @@ public class DevServerFixture : StorageFixture
         await base.DisposeAsync();
     }
 }
-
-/// <summary>The DevServer with its WebJobs trigger listeners running, as a developer starts it.</summary>
-public sealed class LiveDevServerFixture : DevServerFixture
-{
-    protected override bool Triggers => true;
-}

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
@@ -11,8 +12,8 @@ using ServerlessNews.Storage;
 namespace ServerlessNews.Tests.Infrastructure;
 
 /// <summary>
-/// A DevServer process seen from outside, as a CMS, a reader's browser and a moderator see it, for tests that
-/// kill and restart it.
+/// A host seen from outside, as a CMS, a reader's browser and a moderator see it, for tests that run it as a
+/// process (and kill and restart it).
 /// </summary>
 public static class HostApi
 {
@@ -23,7 +24,7 @@ public static class HostApi
     /// <summary>The article's state from <c>GET /api/articles/{id}</c>; null when the host knows nothing of it.</summary>
     public static async Task<string?> ArticleStateAsync(HttpClient client, string id)
     {
-        var response = await client.GetAsync(new Uri($"/api/articles/{id}", UriKind.Relative));
+        using var response = await client.SendAsync(Webhook.StatusRequest(id));
         return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString() : null;
     }
 
@@ -44,6 +45,21 @@ public static class HostApi
             }),
         };
         request.Headers.Add("Origin", StorageFixture.BaseUrl);
+        return request;
+    }
+
+    /// <summary>A moderation API request, with the moderation key in x-functions-key, or as a bearer token, or none.</summary>
+    public static HttpRequestMessage Moderation(HttpMethod method, string path, string? key = StorageFixture.ModerationKey, bool bearer = false)
+    {
+        var request = new HttpRequestMessage(method, "/api/moderation/" + path);
+        if (key is not null && bearer)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+        else if (key is not null)
+        {
+            request.Headers.Add(ModerationCredential.KeyHeader, key);
+        }
         return request;
     }
 

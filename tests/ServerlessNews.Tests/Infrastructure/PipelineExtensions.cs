@@ -5,6 +5,7 @@ using Azure.Storage.Blobs.Models;
 using ServerlessNews.Articles;
 using ServerlessNews.Publishing;
 using ServerlessNews.Storage;
+using ServerlessNews.Webhooks;
 
 namespace ServerlessNews.Tests.Infrastructure;
 
@@ -43,7 +44,10 @@ public static class PipelineExtensions
 
     public static async Task<JsonElement> StatusAsync(this StorageFixture storage, string id)
     {
-        var result = await storage.Get<ArticleStatusHandler>().HandleAsync(id, CancellationToken.None);
+        // As the CMS asks: with the article's status key.
+        var request = new Microsoft.AspNetCore.Http.DefaultHttpContext().Request;
+        request.Headers[ArticleStatusKeys.Header] = storage.Get<ArticleStatusKeys>().For(id);
+        var result = await storage.Get<ArticleStatusHandler>().HandleAsync(request, id, CancellationToken.None);
         var value = result.GetType().GetProperty("Value")?.GetValue(result) ?? throw new InvalidOperationException($"No body: {result}");
         return JsonSerializer.SerializeToElement(value, value.GetType(), JsonSerializerOptions.Web);
     }

@@ -43,11 +43,11 @@ public class StorageFixture : IAsyncLifetime
         await Get<StorageBootstrap>().EnsureCreatedAsync(CancellationToken.None);
     }
 
-    /// <summary>A fresh set of Core services on this Azurite: what a restarted host would have.</summary>
+    /// <summary>A fresh set of Core services on this Azurite: what a restarted host would have (with other settings, if given).</summary>
     /// <param name="configure">Last changes to the services (a test that injects faults).</param>
-    public ServiceProvider BuildServices(Action<IServiceCollection>? configure = null)
+    public ServiceProvider BuildServices(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings()).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? Settings()).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));

@@ -18,6 +18,14 @@ public static class Webhook
         return request;
     }
 
+    /// <summary><c>GET /api/articles/{id}</c> as the CMS sends it: with the article's status key, for every detail.</summary>
+    public static HttpRequestMessage StatusRequest(string id, string secret = StorageFixture.Secret)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/api/articles/{id}");
+        request.Headers.Add(ArticleStatusKeys.Header, ArticleStatusKeys.Compute(StandardWebhookVerifier.DecodeSecret(secret), id));
+        return request;
+    }
+
     /// <summary>Any request signed like a webhook delivery, over its body (which may be empty).</summary>
     public static HttpRequestMessage SignedRequest(HttpMethod method, string path, byte[] body, string? id = null, DateTimeOffset? at = null, string secret = StorageFixture.Secret)
     {

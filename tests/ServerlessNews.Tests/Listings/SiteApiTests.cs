@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ServerlessNews.Publishing;
 using ServerlessNews.Tests.Infrastructure;
 using static ServerlessNews.Tests.Infrastructure.SiteData;
 
@@ -74,18 +75,18 @@ public sealed class SiteApiTests(DevServerFixture server) : IClassFixture<DevSer
 
         var unsigned = await Client.DeleteAsync("/api/articles/to-delete");
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
-        var forged = Webhook.SignedRequest(HttpMethod.Delete, "/api/articles/to-delete", [], secret: "whsec_" + Convert.ToBase64String(new byte[32]));
+        var forged = Webhook.SignedRequest(HttpMethod.Delete, "/api/articles/to-delete", KillRequest.Body("to-delete"), secret: "whsec_" + Convert.ToBase64String(new byte[32]));
         Assert.Equal(HttpStatusCode.Unauthorized, (await Client.SendAsync(forged)).StatusCode);
         Assert.Empty((await server.Queue(ServerlessNews.Storage.StorageNames.PublishQueue).PeekMessagesAsync(32)).Value);
 
-        var deleted = await Client.SendAsync(Webhook.SignedRequest(HttpMethod.Delete, "/api/articles/to-delete", [], id: "msg_delete_once"));
+        var deleted = await Client.SendAsync(Webhook.SignedRequest(HttpMethod.Delete, "/api/articles/to-delete", KillRequest.Body("to-delete"), id: "msg_delete_once"));
         Assert.Equal(HttpStatusCode.Accepted, deleted.StatusCode);
         Assert.Equal("/api/articles/to-delete", deleted.Headers.Location?.ToString());
-        var again = await Client.SendAsync(Webhook.SignedRequest(HttpMethod.Delete, "/api/articles/to-delete", [], id: "msg_delete_once"));
+        var again = await Client.SendAsync(Webhook.SignedRequest(HttpMethod.Delete, "/api/articles/to-delete", KillRequest.Body("to-delete"), id: "msg_delete_once"));
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         await server.DrainAsync();
 
-        var status = await Client.GetFromJsonAsync<JsonElement>("/api/articles/to-delete");
+        var status = await (await Client.SendAsync(Webhook.StatusRequest("to-delete"))).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("killed", status.GetProperty("state").GetString());
         var notice = Html.Parse(await Client.GetStringAsync(path));
         Assert.Equal("This article has been removed", notice.QuerySelector("h1")!.TextContent);
@@ -95,9 +96,9 @@ public sealed class SiteApiTests(DevServerFixture server) : IClassFixture<DevSer
         // Its section had no other article: its front page is gone with it, and answers the 404 page.
         Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/deletions/")).StatusCode);
 
-        var unknown = await Client.SendAsync(Webhook.SignedRequest(HttpMethod.Delete, "/api/articles/never-published", []));
+        var unknown = await Client.SendAsync(Webhook.SignedRequest(HttpMethod.Delete, "/api/articles/never-published", KillRequest.Body("never-published")));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        var badId = await Client.SendAsync(Webhook.SignedRequest(HttpMethod.Delete, "/api/articles/Bad_Id", []));
+        var badId = await Client.SendAsync(Webhook.SignedRequest(HttpMethod.Delete, "/api/articles/Bad_Id", KillRequest.Body("Bad_Id")));
         Assert.Equal(HttpStatusCode.BadRequest, badId.StatusCode);
     }
 

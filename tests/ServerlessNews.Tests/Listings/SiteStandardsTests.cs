@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -74,7 +73,7 @@ public sealed class SiteStandardsTests(SiteFixture storage) : IClassFixture<Site
             // A page known to be invalid proves the checker really ran over the folder.
             await File.WriteAllTextAsync(Path.Combine(folder.FullName, "canary.html"), "<!DOCTYPE html><html lang=en><title>x</title><p><li>x</html>");
 
-            var messages = await NuHtmlCheckerAsync(folder.FullName, pages.Keys.Select(k => k + ".html").Append("canary.html"));
+            var messages = await NuHtmlChecker.CheckAsync(folder.FullName, pages.Keys.Select(k => k + ".html").Append("canary.html"));
             Assert.Contains(messages, m => m.Type == "error" && m.Url.EndsWith("canary.html", StringComparison.Ordinal));
             var errors = messages.Where(m => m.Type is "error" or "non-document-error" && !m.Url.EndsWith("canary.html", StringComparison.Ordinal)).ToList();
             Assert.True(errors.Count == 0, "Nu Html Checker errors:\n" + string.Join('\n', errors.Select(e => $"{Path.GetFileName(e.Url)}:{e.Line}: {e.Message}")));
@@ -136,7 +135,11 @@ public sealed class SiteStandardsTests(SiteFixture storage) : IClassFixture<Site
         Assert.Equal("https://schema.org", ld.GetProperty("@context").GetString());
         Assert.Equal("NewsArticle", ld.GetProperty("@type").GetString());
         Assert.Equal("Headline of std-one", ld.GetProperty("headline").GetString());
-        Assert.All(ld.GetProperty("image").EnumerateArray(), i => Assert.True(Uri.IsWellFormedUriString(i.GetString(), UriKind.Absolute)));
+        Assert.All(ld.GetProperty("image").EnumerateArray(), i =>
+        {
+            Assert.Equal("ImageObject", i.GetProperty("@type").GetString());
+            Assert.True(Uri.IsWellFormedUriString(i.GetProperty("url").GetString(), UriKind.Absolute));
+        });
         var published = DateTimeOffset.Parse(ld.GetProperty("datePublished").GetString()!, CultureInfo.InvariantCulture);
         var modified = DateTimeOffset.Parse(ld.GetProperty("dateModified").GetString()!, CultureInfo.InvariantCulture);
         Assert.Equal(_times[0], published);
@@ -149,6 +152,7 @@ public sealed class SiteStandardsTests(SiteFixture storage) : IClassFixture<Site
             Assert.StartsWith(StorageFixture.BaseUrl + "/author/", a.GetProperty("url").GetString(), StringComparison.Ordinal);
         });
         Assert.Equal("Organization", ld.GetProperty("publisher").GetProperty("@type").GetString());
+        Assert.Equal(StorageFixture.BaseUrl + "/logo.svg", ld.GetProperty("publisher").GetProperty("logo").GetProperty("url").GetString());
         Assert.Equal("An earlier version gave the wrong date.", ld.GetProperty("correction")[0].GetProperty("text").GetString());
     }
 
@@ -165,44 +169,5 @@ public sealed class SiteStandardsTests(SiteFixture storage) : IClassFixture<Site
             }
         }
         Assert.True(problems.Count == 0, $"{name} does not validate:\n" + string.Join('\n', problems));
-    }
-
-    private sealed record NuMessage(string Type, string? SubType, string Url, int Line, string Message);
-
-    /// <summary>One JVM start for all files: the checker takes about two seconds to start.</summary>
-    private static async Task<List<NuMessage>> NuHtmlCheckerAsync(string folder, IEnumerable<string> files)
-    {
-        var jar = FindUp(Path.Combine("node_modules", "vnu-jar", "build", "dist", "vnu.jar"))
-            ?? throw new InvalidOperationException("node_modules/vnu-jar is missing: run `npm ci` at the repository root.");
-        var start = new ProcessStartInfo("java") { WorkingDirectory = folder, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { "-jar", jar, "--format", "json", "--exit-zero-always" }.Concat(files))
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var output = stderr.TrimStart().StartsWith('{') ? stderr : await stdout;
-        var json = JsonDocument.Parse(output).RootElement;
-        return json.GetProperty("messages").EnumerateArray().Select(m => new NuMessage(
-            m.GetProperty("type").GetString()!,
-            m.TryGetProperty("subType", out var sub) ? sub.GetString() : null,
-            m.TryGetProperty("url", out var url) ? url.GetString()! : "",
-            m.TryGetProperty("lastLine", out var line) ? line.GetInt32() : 0,
-            m.GetProperty("message").GetString()!)).ToList();
-    }
-
-    private static string? FindUp(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, relative);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        return null;
     }
 }

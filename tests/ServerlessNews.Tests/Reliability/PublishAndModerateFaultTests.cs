@@ -130,7 +130,7 @@ public sealed class PublishAndModerateFaultTests() : DiskAzuriteTests("mixed-fau
         foreach (var id in articleIds)
         {
             Assert.Equal(1, await submissions.GetBlobsAsync(BlobTraits.None, BlobStates.None, id + "/", default).CountAsync());
-            var status = await api.GetFromJsonAsync<JsonElement>($"/api/articles/{id}");
+            var status = await (await api.SendAsync(Webhook.StatusRequest(id))).Content.ReadFromJsonAsync<JsonElement>();
             Assert.Single(status.GetProperty("revisions").EnumerateArray());
             Assert.All(Listings, listing => Assert.InRange(rows.GetValueOrDefault((listing, id)), 0, 1));
         }
