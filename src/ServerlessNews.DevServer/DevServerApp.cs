@@ -50,8 +50,8 @@ public static partial class DevServerApp
                 webJobs.AddAzureStorageCoreServices();
                 webJobs.AddAzureStorageQueues();
                 webJobs.AddAzureStorageBlobs();
-                webJobs.AddTimers();
             });
+            builder.Services.AddHostedService<SiteMaintenanceTimer>();
             builder.Services.AddSingleton<ITypeLocator>(new TriggerTypeLocator(typeof(WebJobsTriggers)));
             builder.Services.TolerateSharedBlobListenerStop();
         }

@@ -1,7 +1,6 @@
 using Azure.Storage.Blobs;
 using Microsoft.Azure.WebJobs;
 using ServerlessNews.Functions;
-using ServerlessNews.Site;
 using ServerlessNews.Storage;
 
 namespace ServerlessNews.DevServer;
@@ -19,10 +18,6 @@ public sealed class WebJobsTriggers(IServiceProvider services)
     [FunctionName(nameof(RefreshPages))]
     public Task RefreshPages([QueueTrigger(StorageNames.RefreshQueue)] string message, CancellationToken ct) =>
         services.GetRequiredService<ArticleFunctions>().RefreshPages(message, ct);
-
-    [FunctionName(nameof(MaintainSite))]
-    public Task MaintainSite([TimerTrigger(SiteMaintenance.Schedule)] TimerInfo timer, CancellationToken ct) =>
-        services.GetRequiredService<ArticleFunctions>().MaintainSite(new Microsoft.Azure.Functions.Worker.TimerInfo(), ct);
 
     [FunctionName(nameof(ModerateComment))]
     public Task ModerateComment([QueueTrigger(StorageNames.ModerateQueue)] string message, CancellationToken ct) =>

@@ -14,17 +14,24 @@ namespace ServerlessNews.Index;
 /// nothing marked it meanwhile (<see cref="TryReleaseAsync"/>); otherwise it renders again. So the last render of an
 /// output always started after the last change to what it shows, and a render that read too early is never the last.</item>
 /// </list>
-/// A marker whose message was lost (a crash between the insert and the send) is queued again once stale.
+/// A marker whose message was lost (a crash between the insert and the send) is queued again once stale, and so is one
+/// whose render was claimed longer than <see cref="ClaimLease"/> ago: the host that claimed it died, and its message is
+/// held by the queue for minutes (its lease), during which every later change would only touch the marker.
 /// </summary>
 public sealed class RefreshMarkers(TableServiceClient tables, TimeProvider time) : ListingsTableRows(tables)
 {
     public const string Partition = "dirty";
     private const string ChangedAtColumn = "ChangedAt";
     private const string QueuedAtColumn = "QueuedAt";
+    private const string ClaimedAtColumn = "ClaimedAt";
+
+    /// <summary>A render of one output takes seconds; a claim older than this belongs to a render that died.</summary>
+    public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// Marks an output as changed. True when the caller should queue its refresh: no marker was pending, or the pending
-    /// one was queued (or claimed) longer than <paramref name="staleAfter"/> ago (its message was lost).
+    /// one was queued (or claimed) longer than <paramref name="staleAfter"/> ago (its message was lost), or its render was
+    /// claimed longer than <see cref="ClaimLease"/> ago (that render died).
     /// </summary>
     public async Task<bool> TryMarkAsync(string outputKey, TimeSpan staleAfter, CancellationToken ct)
     {
@@ -45,8 +52,9 @@ public sealed class RefreshMarkers(TableServiceClient tables, TimeProvider time)
                 continue; // released in between: mark again
             }
             var since = existing.Value!.GetDateTimeOffset(QueuedAtColumn) ?? existing.Value.GetDateTimeOffset(ChangedAtColumn) ?? DateTimeOffset.MinValue;
-            var stale = now - since >= staleAfter;
-            // The touch is what tells a render under way that it read too early.
+            var claimedAt = existing.Value.GetDateTimeOffset(ClaimedAtColumn);
+            var stale = now - since >= staleAfter || (claimedAt is { } claimed && now - claimed >= ClaimLease);
+            // The touch is what tells a render under way that it read too early; a stale marker is queued afresh.
             var touched = new TableEntity(Partition, outputKey) { [ChangedAtColumn] = now };
             if (stale)
             {
@@ -54,7 +62,7 @@ public sealed class RefreshMarkers(TableServiceClient tables, TimeProvider time)
             }
             try
             {
-                await Table.UpdateEntityAsync(touched, existing.Value.ETag, TableUpdateMode.Merge, ct);
+                await Table.UpdateEntityAsync(touched, existing.Value.ETag, stale ? TableUpdateMode.Replace : TableUpdateMode.Merge, ct);
                 return stale;
             }
             catch (RequestFailedException e) when (e.Status is 404 or 412)
@@ -85,7 +93,8 @@ public sealed class RefreshMarkers(TableServiceClient tables, TimeProvider time)
     {
         while (true)
         {
-            var marker = new TableEntity(Partition, outputKey) { [ChangedAtColumn] = time.GetUtcNow() };
+            var now = time.GetUtcNow();
+            var marker = new TableEntity(Partition, outputKey) { [ChangedAtColumn] = now, [ClaimedAtColumn] = now };
             try
             {
                 return (await Table.UpdateEntityAsync(marker, ETag.All, TableUpdateMode.Merge, ct)).Headers.ETag ?? ETag.All;
@@ -123,7 +132,8 @@ public sealed class RefreshMarkers(TableServiceClient tables, TimeProvider time)
     public async Task MarkQueuedAsync(string outputKey, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        await Table.UpsertEntityAsync(new TableEntity(Partition, outputKey) { [ChangedAtColumn] = now, [QueuedAtColumn] = now }, TableUpdateMode.Merge, ct);
+        // Replaced: the claim of the render that queued it again is over.
+        await Table.UpsertEntityAsync(new TableEntity(Partition, outputKey) { [ChangedAtColumn] = now, [QueuedAtColumn] = now }, TableUpdateMode.Replace, ct);
     }
 
     /// <summary>Pending markers whose refresh was queued (or claimed) longer than <paramref name="staleAfter"/> ago.</summary>

@@ -5,6 +5,7 @@ using Azure.Core.Pipeline;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.DependencyInjection;
+using ServerlessNews.Index;
 using ServerlessNews.Operations;
 using ServerlessNews.Rendering;
 using ServerlessNews.Site;
@@ -314,6 +315,31 @@ public sealed class SiteConvergenceTests(ConvergenceFixture site) : IClassFixtur
                 return random.Next(failOneIn);
             }
         }
+    }
+
+    [Fact]
+    public async Task A_change_after_a_render_died_is_queued_again_once_the_claim_is_a_minute_old_not_when_the_message_returns()
+    {
+        await site.ResetAsync();
+        var scheduler = site.Get<SiteRefreshScheduler>();
+        var refresh = site.Queue(StorageNames.RefreshQueue);
+        SiteOutput feed = new SiteOutput.Feed(ListingRef.Home);
+        await scheduler.ScheduleAsync([feed], CancellationToken.None);
+        // A host takes the message, claims the render and dies: the queue holds the message for its lease (minutes).
+        var taken = (await refresh.ReceiveMessagesAsync(1, visibilityTimeout: TimeSpan.FromMinutes(10))).Value.Single();
+        Assert.Equal(feed.Key, taken.MessageText);
+        await site.Get<RefreshMarkers>().ClaimAsync(feed.Key, CancellationToken.None);
+
+        // A change while the render may still be under way only touches its marker (that render then renders again).
+        await scheduler.ScheduleAsync([feed], CancellationToken.None);
+        Assert.Empty((await refresh.PeekMessagesAsync(5)).Value);
+
+        // A change once the claim is older than a render takes queues the output again.
+        site.Clock.Advance(RefreshMarkers.ClaimLease);
+        await scheduler.ScheduleAsync([feed], CancellationToken.None);
+        Assert.Equal([feed.Key], (await refresh.PeekMessagesAsync(5)).Value.Select(m => m.MessageText));
+        await site.DrainRefreshQueueAsync();
+        Assert.False(await site.Get<RefreshMarkers>().AnyPendingAsync(CancellationToken.None));
     }
 
     [Fact]
