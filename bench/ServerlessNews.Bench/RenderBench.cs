@@ -4,7 +4,9 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ServerlessNews.Articles;
+using ServerlessNews.Index;
 using ServerlessNews.Rendering;
+using ServerlessNews.Site;
 
 namespace ServerlessNews.Bench;
 
@@ -31,15 +33,15 @@ public static class RenderBench
             return [];
         }
         var documents = Enumerable.Range(0, large).Select(SampleArticles.Document).ToArray();
-        // A rebuild renders every page in one scope: what pages share is read once. A publish renders its page alone.
         using var output = new OutputDirectory("sn-render-");
-        // A rebuild renders every page in one scope: what pages share is read once. A publish renders its page
-        // alone. The batch renders as `rebuild --dry-run` does: the related-article records a rebuild writes only
-        // for pages whose related articles changed (its listing of $web tells it which) are bookkeeping, not
-        // rendering, and Hugo keeps none.
+        // A rebuild renders every page from one snapshot of the listings, read once (as `rebuild --dry-run` does); a
+        // publish renders its page alone, from its own Table reads.
+        var snapshot = await ListingSnapshot.LoadAsync(services.GetRequiredService<ArticleIndex>(),
+            services.GetRequiredService<IOptions<RefreshOptions>>().Value.SitemapShardSize, CancellationToken.None);
+        var asOf = services.GetRequiredService<SiteClock>().Now;
         Task RenderAllAsync(ArticleDocument[] batch, bool alone, bool toDisk)
         {
-            var scope = RenderScope.ForBatch(readOnly: true);
+            var scope = RenderScope.ForBatch(snapshot, asOf);
             return RenderAsync((d, ct) => renderer.RenderArticleAsync(d, alone ? RenderScope.ForOnePage() : scope, ct), batch, toDisk ? output.Path : null);
         }
         double Marginal(double smallMs, double largeMs) => (largeMs - smallMs) / (large - small);

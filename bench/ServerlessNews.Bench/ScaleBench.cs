@@ -291,12 +291,14 @@ public static partial class ScaleBench
         {
             await new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(ContainerName).CreateIfNotExistsAsync();
             var renderer = services.GetRequiredService<PageRenderer>();
-            var html = await renderer.RenderArticleAsync(SampleArticles.Document(Large / 2), RenderScope.ForBatch(readOnly: true), CancellationToken.None);
+            var html = await renderer.RenderArticleAsync(SampleArticles.Document(Large / 2),
+                RenderScope.ForBatch(new ListingSnapshot([], 50_000), DateTimeOffset.UtcNow), CancellationToken.None);
             var pageFile = Path.Combine(Path.GetTempPath(), $"serverlessnews-bench-page-{Environment.ProcessId}.html");
             await File.WriteAllTextAsync(pageFile, html);
             var related = Enumerable.Range(1, services.GetRequiredService<IOptions<RefreshOptions>>().Value.RelatedCount)
                 .Select(i => SampleArticles.Document(Large / 2 + i).Article.Id);
-            var pages = new UploadOnly(azurite.ConnectionString, pageFile, string.Join(',', related), precompiled);
+            // The related ids and their digest, as a site page carries them.
+            var pages = new UploadOnly(azurite.ConnectionString, pageFile, string.Join(',', related) + "|" + new string('0', 24), precompiled);
             await pages.RunPassAsync(azurite, pass: 0);
             return pages;
         }
@@ -340,7 +342,11 @@ public static partial class ScaleBench
             var options = new BlobClientOptions { Diagnostics = { IsLoggingEnabled = false } };
             var container = new BlobServiceClient(connection, options).GetBlobContainerClient(ContainerName);
             var page = BinaryData.FromString(await File.ReadAllTextAsync(pageFile) + $"<!-- pass {pass} -->");
-            var metadata = new Dictionary<string, string> { [ArticlePages.RelatedMetadataKey] = related };
+            var metadata = new Dictionary<string, string>
+            {
+                [ArticlePages.RelatedMetadataKey] = related.Split('|')[0],
+                [ArticlePages.RelatedDigestMetadataKey] = related.Split('|')[1],
+            };
             var names = Enumerable.Range(0, Large).Select(i => SampleArticles.Document(i).PageBlobName).ToList();
             var watch = Stopwatch.StartNew();
             var stored = pass == 0 ? [] : await RevisionGuard.ListAsync(container, CancellationToken.None);

@@ -47,6 +47,7 @@ public static class AppSettings
         new("Site__Name", DeployedToAzure: true),
         new("Site__Language", DeployedToAzure: true),
         new("Site__TemplateRefresh", DeployedToAzure: false),
+        new("Site__ClockPeriod", DeployedToAzure: false),
         new("Brand__Logo", DeployedToAzure: false), // every Brand__ default is a file the site writes itself
         new("Brand__LogoWidth", DeployedToAzure: false),
         new("Brand__LogoHeight", DeployedToAzure: false),
@@ -70,6 +71,10 @@ public static class AppSettings
         new("Refresh__NewsWindow", DeployedToAzure: false),
         new("Refresh__NewsMaxUrls", DeployedToAzure: false),
         new("Refresh__RelatedCount", DeployedToAzure: false),
+        new("Refresh__RelatedWindow", DeployedToAzure: false),
+        new("Refresh__RelatedTagWeight", DeployedToAzure: false),
+        new("Refresh__RelatedSectionWeight", DeployedToAzure: false),
+        new("Refresh__SweepChunk", DeployedToAzure: false),
         new("APPLICATIONINSIGHTS_CONNECTION_STRING", DeployedToAzure: true),
         new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", DeployedToAzure: true),
     ];

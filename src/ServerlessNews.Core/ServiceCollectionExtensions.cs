@@ -50,12 +50,15 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ListingHeads>();
         services.AddSingleton<SectionIndex>();
         services.AddSingleton<ListingMonths>();
+        services.AddSingleton<SitemapMonths>();
+        services.AddSingleton<SiteState>();
         services.AddSingleton<RefreshMarkers>();
-        services.AddSingleton<RelatedArticleRecords>();
+        services.AddSingleton<LiveListingReader>();
 
         // The theme, the renderer and what every page shows.
         services.AddSingleton<BodyRenderer>();
         services.AddSingleton<TemplateStore>();
+        services.AddSingleton<SiteClock>();
         services.AddSingleton<PageRenderer>();
         services.AddSingleton<BrandAssets>();
         services.AddHostedService<BrandAssets.AtStart>();
@@ -79,7 +82,7 @@ public static class ServiceCollectionExtensions
         services.AddComments();
         services.AddModeration();
         services.AddSingleton<PoisonReplay>();
-        services.AddSingleton<SiteRebuild>();
+        services.AddSingleton<SiteBuild>();
         return services;
     }
 }

@@ -51,6 +51,7 @@ public static partial class DevServerApp
                 webJobs.AddAzureStorageQueues();
                 webJobs.AddAzureStorageBlobs();
             });
+            builder.Services.AddHostedService<SiteMaintenanceTimer>();
             builder.Services.AddSingleton<ITypeLocator>(new TriggerTypeLocator(typeof(WebJobsTriggers)));
             builder.Services.TolerateSharedBlobListenerStop();
         }

@@ -27,16 +27,14 @@ public static class OperatorCommands
             return 2;
         }
         var dryRun = args.Contains("--dry-run");
-        var progress = new Progress<RebuildProgress>(p => Console.Error.Write(
-            $"\r{(dryRun ? "Rendered" : "Rebuilt")} {p.Done}{(p.Total is { } total ? "/" + total : "")} article pages ({p.Done / Math.Max(p.Elapsed.TotalSeconds, 0.001):0}/s)   "));
         return await UntilStorageFailsAsync("rebuild", async () =>
         {
-            var result = await host.Services.GetRequiredService<SiteRebuild>()
-                .RebuildArticlesAsync(progress, parallelism: 16, CancellationToken.None, dryRun);
+            var result = await host.Services.GetRequiredService<SiteBuild>()
+                .RebuildAsync(Progress(dryRun ? "Rendered" : "Rebuilt"), Parallelism, CancellationToken.None, dryRun);
             Console.Error.WriteLine();
             Console.WriteLine(dryRun
-                ? $"Rendered {result.Done - result.Skipped} article pages in {result.Elapsed.TotalSeconds:0.00} s; nothing was written (dry run)."
-                : $"Rebuilt {result.Done - result.Skipped} article pages in {result.Elapsed.TotalSeconds:0.00} s.");
+                ? $"Rendered {result.ArticlePages} article pages in {result.Elapsed.TotalSeconds:0.00} s, with {result.OtherFiles} other files of the site; nothing was written (dry run)."
+                : $"Rebuilt {result.ArticlePages} article pages in {result.Elapsed.TotalSeconds:0.00} s, with {result.OtherFiles} other files of the site: {result.Written} files written, {result.Removed} removed, {result.IndexRowsRepaired} index rows repaired.");
             // Where this process's CPU went, for an operator wondering why a rebuild takes what it takes.
             using var self = System.Diagnostics.Process.GetCurrentProcess();
             Console.WriteLine(System.FormattableString.Invariant(
@@ -46,9 +44,44 @@ public static class OperatorCommands
     }
 
     /// <summary>
+    /// Renders the whole site into memory and lists every difference from <c>$web</c>; exit code 1 when there is any.
+    /// </summary>
+    public static async Task<int> VerifyAsync(string[] args)
+    {
+        BatchPriority.Lower();
+        using var host = BuildHost(args);
+        if (host is null)
+        {
+            return 2;
+        }
+        return await UntilStorageFailsAsync("verify", async () =>
+        {
+            var differences = await host.Services.GetRequiredService<SiteBuild>().VerifyAsync(Progress("Rendered"), Parallelism, CancellationToken.None);
+            Console.Error.WriteLine();
+            foreach (var difference in differences)
+            {
+                Console.WriteLine($"{difference.Kind} /{difference.Name}{(difference.Detail.Length > 0 ? ": " + difference.Detail : "")}");
+            }
+            Console.WriteLine(differences.Count == 0
+                ? "The site equals a clean build of its index."
+                : $"{differences.Count} difference(s) from a clean build of the index.");
+            return differences.Count == 0 ? 0 : 1;
+        });
+    }
+
+    private const int Parallelism = 16;
+
+    private static Progress<RebuildProgress> Progress(string verb) => new(p => Console.Error.Write(p.Phase switch
+    {
+        "index" => "\rReading the index…   ",
+        "listings" => $"\r{verb} {p.Done}/{p.Total} listing outputs   ",
+        _ => $"\r{verb} {p.Done}{(p.Total is { } total ? "/" + total : "")} article pages ({p.Done / Math.Max(p.Elapsed.TotalSeconds, 0.001):0}/s)   ",
+    }));
+
+    /// <summary>
     /// Runs a command's work against storage: storage that fails ends it with one line and exit code 1, not an
-    /// unhandled exception. Both commands can simply run again: a rebuild never replaces a page with an older
-    /// one and keeps what it wrote, and a replay sends each message before it deletes it.
+    /// unhandled exception. Every command can simply run again: a rebuild never replaces a page with an older
+    /// one and keeps what it wrote, a verify writes nothing, and a replay sends each message before it deletes it.
     /// </summary>
     private static async Task<int> UntilStorageFailsAsync(string command, Func<Task<int>> work)
     {

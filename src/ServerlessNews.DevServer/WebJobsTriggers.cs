@@ -18,6 +18,7 @@ public sealed class WebJobsTriggers(IServiceProvider services)
     [FunctionName(nameof(RefreshPages))]
     public Task RefreshPages([QueueTrigger(StorageNames.RefreshQueue)] string message, CancellationToken ct) =>
         services.GetRequiredService<ArticleFunctions>().RefreshPages(message, ct);
+
     [FunctionName(nameof(ModerateComment))]
     public Task ModerateComment([QueueTrigger(StorageNames.ModerateQueue)] string message, CancellationToken ct) =>
         services.GetRequiredService<ModerationFunctions>().ModerateComment(message, ct);

@@ -13,7 +13,7 @@ namespace ServerlessNews.Functions;
 /// </summary>
 public sealed class ArticleFunctions(
     ArticleWebhookHandler webhook, ArticleStatusHandler status, ListArticlesHandler list, ArticleDeleteHandler delete,
-    InboxHandler inbox, PublishingPipeline publishing, SiteRefresher refresher)
+    InboxHandler inbox, PublishingPipeline publishing, SiteRefresher refresher, SiteMaintenance maintenance)
 {
     /// <summary>The CMS publishes or updates an article (Standard Webhooks signature).</summary>
     [Function(nameof(ArticleWebhook))]
@@ -71,4 +71,14 @@ public sealed class ArticleFunctions(
         [QueueTrigger(StorageNames.RefreshQueue)] string message,
         CancellationToken cancellationToken) =>
         refresher.HandleAsync(message, cancellationToken);
+
+    /// <summary>
+    /// What no publish triggers: the outputs that show the time, at each clock period; a site-wide sweep after a theme
+    /// change; refreshes whose messages were lost.
+    /// </summary>
+    [Function(nameof(MaintainSite))]
+    public Task MaintainSite(
+        [TimerTrigger(SiteMaintenance.Schedule)] TimerInfo timer,
+        CancellationToken cancellationToken) =>
+        maintenance.RunAsync(cancellationToken);
 }

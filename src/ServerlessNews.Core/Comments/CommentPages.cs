@@ -1,4 +1,4 @@
-using ServerlessNews.Publishing;
+using ServerlessNews.Site;
 
 namespace ServerlessNews.Comments;
 
@@ -7,7 +7,7 @@ namespace ServerlessNews.Comments;
 /// change stamps the article after it is stored; a refresh reads the stamp, renders, and renders again if
 /// the stamp moved meanwhile. Whichever render is written last, some refresh started after the last change.
 /// </summary>
-public sealed class CommentPages(CommentStore store, PublishingPipeline publishing)
+public sealed class CommentPages(CommentStore store, ArticlePageRefresh pages)
 {
     private const int MaxRounds = 10;
 
@@ -19,7 +19,7 @@ public sealed class CommentPages(CommentStore store, PublishingPipeline publishi
         for (var round = 0; round < MaxRounds; round++)
         {
             var stamp = await store.GetPageStampAsync(articleId, ct);
-            await publishing.RerenderAsync(articleId, ct);
+            await pages.RefreshAsync(articleId, ct);
             if (await store.GetPageStampAsync(articleId, ct) == stamp)
             {
                 return;

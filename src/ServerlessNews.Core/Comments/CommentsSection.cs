@@ -12,7 +12,7 @@ namespace ServerlessNews.Comments;
 /// each comment's nesting, so the template needs no recursion.
 /// </summary>
 public sealed partial class CommentsSection(
-    CommentStore store, CommentFormatter formatter, IOptions<CommentOptions> options, IOptions<SiteOptions> site, TimeProvider time,
+    CommentStore store, CommentFormatter formatter, IOptions<CommentOptions> options, IOptions<SiteOptions> site, SiteClock clock,
     ILogger<CommentsSection> logger) : IArticlePageSection
 {
     public async Task<Action<TemplateContext>> PrepareAsync(ArticleDocument document, PageView page, RenderScope scope, CancellationToken ct)
@@ -28,7 +28,8 @@ public sealed partial class CommentsSection(
         var form = new CommentFormView(
             Action: apiBase + "/api/comments",
             ArticleId: document.Article.Id,
-            Open: closesAt is null || time.GetUtcNow() < closesAt,
+            // By the site's clock, so that the page is the same whenever in the period it is rendered.
+            Open: clock.IsOpenThroughout(closesAt, scope.AsOf ?? clock.Now),
             MaxLength: o.MaxLength,
             MaxNameLength: CommentForm.MaxNameLength,
             MaxEmailLength: CommentForm.MaxEmailLength,

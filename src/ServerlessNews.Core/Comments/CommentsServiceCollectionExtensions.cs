@@ -25,6 +25,7 @@ public static class CommentsServiceCollectionExtensions
         services.AddSingleton<CommentIntakeHandler>();
         services.AddSingleton<CommentStatusHandler>();
         services.AddSingleton<IArticlePageSection, CommentsSection>();
+        services.AddSingleton<Site.IClockedOutputs, CommentsClosing>();
 
         var members = PageRenderer.Options.MemberAccessStrategy;
         members.Register<CommentsView>();

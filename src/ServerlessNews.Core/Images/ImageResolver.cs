@@ -58,7 +58,9 @@ public sealed partial class ImageResolver(BlobServiceClient blobs, ImageUses use
         {
             return ResolvedImages.None;
         }
-        if (scope.RecordsRelated)
+        // A page's own render records its uses; a provisional page is rendered again, and a rebuild or verify
+        // renders pages whose publish already recorded them (a verify must write nothing).
+        if (!scope.IsBatch && !scope.Provisional)
         {
             await uses.RecordAsync(document.Article.Id, names, ct);
         }

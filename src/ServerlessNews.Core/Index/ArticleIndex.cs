@@ -35,6 +35,33 @@ public sealed class ArticleIndex(TableServiceClient tables)
         }
     }
 
+    /// <summary>
+    /// Every article that has an address on the site, published or killed, with its row's summary columns and not its
+    /// document (the table is scanned: for operator commands, never for a request).
+    /// </summary>
+    public async IAsyncEnumerable<ArticleEntity> OnSiteAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"RowKey gt {ArticleEntity.RowPrefix} and RowKey lt {ArticleEntity.RowPrefix[..^1] + "}"} and (State eq {ArticleStates.Published} or State eq {ArticleStates.Killed})");
+        await foreach (var row in _table.QueryAsync<ArticleEntity>(filter, maxPerPage: 1000, ArticleEntity.SummaryColumns, ct))
+        {
+            yield return row;
+        }
+    }
+
+    /// <summary>One page of the articles that have an address on the site (a site-wide sweep walks them).</summary>
+    public async Task<(IReadOnlyList<ArticleEntity> Rows, string? Continuation)> OnSitePageAsync(string? continuation, int pageSize, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"RowKey gt {ArticleEntity.RowPrefix} and RowKey lt {ArticleEntity.RowPrefix[..^1] + "}"} and (State eq {ArticleStates.Published} or State eq {ArticleStates.Killed})");
+        string[] columns = [nameof(ArticleEntity.PartitionKey), nameof(ArticleEntity.RowKey), nameof(ArticleEntity.State), nameof(ArticleEntity.Path)];
+        await foreach (var page in _table.QueryAsync<ArticleEntity>(filter, maxPerPage: pageSize, columns, ct).AsPages(continuation, pageSize))
+        {
+            return (page.Values, page.ContinuationToken);
+        }
+        return ([], null);
+    }
+
     /// <summary>The document the article's current row was indexed with; null when it did not fit in the row.</summary>
     public async Task<ArticleDocument?> GetIndexedDocumentAsync(string id, CancellationToken ct)
     {
@@ -224,6 +251,17 @@ public sealed class ArticleIndex(TableServiceClient tables)
             {
                 return false;
             }
+            if (current is { Path.Length: > 0 } && document.Path.Length == 0)
+            {
+                // A kill of an article first published since its row was read: it keeps that address (for the notice).
+                document = document with { Path = current.Path };
+            }
+            if (current is { Path.Length: > 0 } && document.Path.Length > 0 && current.Path != document.Path)
+            {
+                // An article keeps the path it was first published at: a revision that took another one raced that first
+                // publication (both read no row), and is published again at the path that won.
+                throw new ArticlePathTakenException(a.Id, current.Path, document.Path);
+            }
             var entity = EntityFor(document, state, packed);
             var revisionRow = delivery is not null ? AcceptedFields(a.Id, delivery) : new TableEntity(a.Id, RevisionEntity.RowKeyFor(a.Id, a.Revision));
             revisionRow[nameof(RevisionEntity.Revision)] = a.Revision;
@@ -251,6 +289,13 @@ public sealed class ArticleIndex(TableServiceClient tables)
             }
         }
     }
+}
+
+/// <summary>A revision was rendered at another path than the one its article was first published at, meanwhile.</summary>
+public sealed class ArticlePathTakenException(string articleId, string path, string attempted)
+    : Exception($"Article {articleId} was published at {path} meanwhile; this revision was rendered for {attempted} and is published again.")
+{
+    public string Path { get; } = path;
 }
 
 /// <summary>An article's current row as read earlier (null when there was none).</summary>

@@ -6,18 +6,20 @@ using ServerlessNews.Articles;
 
 namespace ServerlessNews.Index;
 
-/// <summary>A listing an article entered or left, and the month of its row there: what has to be re-rendered.</summary>
-public sealed record ListingTouch(string ListingKey, string Month);
+/// <summary>A row an article has, had or left in a listing: what has to be re-rendered around it.</summary>
+public sealed record ListingTouch(string ListingKey, string RowKey)
+{
+    public string Month => Months.Of(ListingEntity.PublishedAtOf(RowKey));
+}
 
 /// <summary>
 /// The listing rows of the listings table: every published article once per listing it is in (site, section,
 /// tags, authors), newest first, and per article the rows it occupies. Every read is one partition, usually its
-/// first rows: nothing here scans a table or grows with the site. A sync keeps what is derived from the rows in
-/// step: each listing's months (<see cref="ListingMonths"/>), the sections (<see cref="SectionIndex"/>) and each
-/// listing's head (<see cref="ListingHeads"/>), which is what pages read.
+/// first rows: nothing here scans a table or grows with the site. A sync keeps each listing's head
+/// (<see cref="ListingHeads"/>), which is what pages read, in step with the rows; what else is derived from them (a
+/// listing's months, the sections) is kept by the refresh of the outputs that show it.
 /// </summary>
-public sealed partial class ListingIndex(
-    TableServiceClient tables, ListingHeads heads, ListingMonths months, SectionIndex sections, ILogger<ListingIndex> logger)
+public sealed partial class ListingIndex(TableServiceClient tables, ListingHeads heads, ILogger<ListingIndex> logger)
     : ListingsTableRows(tables)
 {
     /// <summary>
@@ -28,7 +30,7 @@ public sealed partial class ListingIndex(
     /// is written or deleted only if it does not hold a newer revision, and a sync that a newer one overtook
     /// takes back the rows it wrote, so the newest revision's rows are the ones left.
     /// </summary>
-    /// <returns>Every listing and month whose pages change; empty when a newer revision already owns the rows.</returns>
+    /// <returns>Every row the article has or had: the listings and positions whose pages change; empty when a newer revision already owns the rows.</returns>
     public async Task<IReadOnlyList<ListingTouch>> SyncAsync(ArticleEntity article, CancellationToken ct)
     {
         var desired = article.State == ArticleStates.Published ? RowsFor(article) : [];
@@ -69,11 +71,6 @@ public sealed partial class ListingIndex(
         var work = new List<Task>();
         work.AddRange(desired.Select(row => WriteUnlessNewerAsync(row, mayExist: old.Contains(KeyOf(row)), ct)));
         work.AddRange(old.Where(k => !desiredKeys.Contains(k)).Select(k => DeleteUnlessNewerAsync(SplitKey(k), article.Revision, ct)));
-        work.AddRange(desired.Select(row => months.AddAsync(row.PartitionKey, Months.Of(row.PublishedAt), ct)));
-        if (article.State == ArticleStates.Published)
-        {
-            work.Add(sections.AddAsync(article.Section, ct));
-        }
         await Task.WhenAll(work);
 
         var narrowed = new ListingMembershipEntity
@@ -102,16 +99,11 @@ public sealed partial class ListingIndex(
 
         // The heads last, after any row taken back: a head is rewritten from its partition, so it then holds
         // what the rows hold.
-        var headWrites = old.Union(desiredKeys).Select(k => SplitKey(k).PartitionKey).Distinct(StringComparer.Ordinal).Select(k => RefreshHeadAsync(k, ct)).ToList();
-        if (article.State == ArticleStates.Published)
-        {
-            headWrites.Add(sections.RefreshHeadAsync(article.Section, ct));
-        }
-        await Task.WhenAll(headWrites);
+        await Task.WhenAll(old.Union(desiredKeys).Select(k => SplitKey(k).PartitionKey).Distinct(StringComparer.Ordinal).Select(k => RefreshHeadAsync(k, ct)));
 
         return old.Union(desiredKeys)
             .Select(SplitKey)
-            .Select(k => new ListingTouch(k.PartitionKey, Months.Of(ListingEntity.PublishedAtOf(k.RowKey))))
+            .Select(k => new ListingTouch(k.PartitionKey, k.RowKey))
             .Distinct()
             .ToList();
     }
@@ -250,6 +242,41 @@ public sealed partial class ListingIndex(
             }
         }
         return rows;
+    }
+
+    /// <summary>The <paramref name="count"/> rows that follow <paramref name="rowKey"/> (published before it): one query.</summary>
+    public async Task<List<ListingEntity>> OlderThanAsync(string listingKey, string rowKey, int count, CancellationToken ct)
+    {
+        var rows = new List<ListingEntity>(count);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {listingKey} and RowKey gt {rowKey}");
+        await foreach (var row in Table.QueryAsync<ListingEntity>(filter, maxPerPage: count, cancellationToken: ct))
+        {
+            rows.Add(row);
+            if (rows.Count == count)
+            {
+                break;
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>The rows whose keys lie in [<paramref name="fromKey"/>, <paramref name="toKey"/>), newest first: one key range.</summary>
+    public async Task<List<ListingEntity>> KeyRangeAsync(string listingKey, string fromKey, string toKey, CancellationToken ct)
+    {
+        var rows = new List<ListingEntity>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {listingKey} and RowKey ge {fromKey} and RowKey lt {toKey}");
+        await foreach (var row in Table.QueryAsync<ListingEntity>(filter, cancellationToken: ct))
+        {
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    /// <summary>One listing row, or null.</summary>
+    public async Task<ListingEntity?> GetAsync(string listingKey, string rowKey, CancellationToken ct)
+    {
+        var row = await Table.GetEntityIfExistsAsync<ListingEntity>(listingKey, rowKey, cancellationToken: ct);
+        return row.HasValue ? row.Value : null;
     }
 
     /// <summary>The rows of one listing published in [from, to), newest first: a key range within one partition.</summary>

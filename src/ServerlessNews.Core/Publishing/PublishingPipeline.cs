@@ -167,7 +167,15 @@ public sealed partial class PublishingPipeline(
         var message = Submissions.ReadMessage(messageText);
         try
         {
-            await PublishAsync(message, ct);
+            try
+            {
+                await PublishAsync(message, ct);
+            }
+            catch (ArticlePathTakenException)
+            {
+                // Raced the article's first publication at another path: once more, at the path that won.
+                await PublishAsync(message, ct);
+            }
         }
         catch (InvalidSubmissionException e)
         {
@@ -239,22 +247,32 @@ public sealed partial class PublishingPipeline(
         await CompleteAsync(current, ct);
     }
 
-    /// <summary>Re-renders one article's page from its stored document (its related articles or comments changed), if it is published.</summary>
+    /// <summary>
+    /// Renders one article's address again from what is stored: a published article's page from its stored document
+    /// (its related articles, comments or the site's navigation changed), a killed one's removal notice. Callers that
+    /// must not race other renders of the page take it through the refresh markers (<c>Site.ArticlePageRefresh</c>).
+    /// </summary>
+    /// <param name="scope">Shared with other pages the caller renders; their reads must all follow the change that asked for them.</param>
     /// <returns>False when there was nothing to render, or a newer revision's page was kept.</returns>
-    public async Task<bool> RerenderAsync(string articleId, CancellationToken ct)
+    public async Task<bool> RerenderAsync(string articleId, CancellationToken ct, RenderScope? scope = null)
     {
-        if (await index.GetAsync(articleId, ct) is not { State: ArticleStates.Published })
+        scope ??= RenderScope.ForOnePage();
+        switch (await index.GetAsync(articleId, ct))
         {
-            return false;
+            case { State: ArticleStates.Killed, Path.Length: > 0 } killed:
+                await pages.WriteRemovalNoticeAsync(killed.Path, killed.Revision, scope, ct);
+                return true;
+            case { State: ArticleStates.Published }:
+                if (await content.LoadAsync(articleId, ct) is not { } document)
+                {
+                    return false;
+                }
+                var written = await pages.WriteAsync(document, await pages.RenderAsync(document, scope, ct), scope, ct);
+                LogRerendered(articleId, document.Article.Revision, written);
+                return written;
+            default:
+                return false;
         }
-        if (await content.LoadAsync(articleId, ct) is not { } document)
-        {
-            return false;
-        }
-        var scope = RenderScope.ForOnePage();
-        var written = await pages.WriteAsync(document, await pages.RenderAsync(document, scope, ct), scope, ct);
-        LogRerendered(articleId, document.Article.Revision, written);
-        return written;
     }
 
     /// <summary>A newer revision is current: this one is recorded as superseded and goes no further.</summary>
@@ -300,8 +318,25 @@ public sealed partial class PublishingPipeline(
     private async Task<bool> IndexAsync(ArticleDocument document, bool pageWritten, CurrentRow readBefore, DeliveryRecord? delivery, CancellationToken ct)
     {
         var a = document.Article;
-        if (!pageWritten || !await index.SaveAsync(document, ArticleStates.Published, ct, readBefore, delivery))
+        bool saved;
+        try
         {
+            saved = pageWritten && await index.SaveAsync(document, ArticleStates.Published, ct, readBefore, delivery);
+        }
+        catch (ArticlePathTakenException)
+        {
+            // Its page went to a path the article does not have: take it down; the retry renders it at the right one.
+            await pages.DeleteIfRevisionAsync(document.Path, a.Revision, ct);
+            throw;
+        }
+        if (!saved)
+        {
+            // A newer revision that raced this one's first publication (a kill, or a publish at another path) does not
+            // have this page's path: the page is no one's.
+            if (pageWritten && (await index.GetAsync(a.Id, ct))?.Path != document.Path)
+            {
+                await pages.DeleteIfRevisionAsync(document.Path, a.Revision, ct);
+            }
             await index.SetRevisionStateAsync(a.Id, a.Revision, ArticleStates.Superseded, "A newer revision was published meanwhile.", ct);
             return false;
         }
@@ -348,7 +383,7 @@ public sealed partial class PublishingPipeline(
         }
         if (article.State == ArticleStates.Killed && article.Path.Length > 0)
         {
-            await pages.WriteRemovalNoticeAsync(article.Path, article.Revision, ct);
+            await pages.WriteRemovalNoticeAsync(article.Path, article.Revision, RenderScope.ForOnePage(), ct);
         }
         foreach (var observer in observers)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ServerlessNews.Index;
 
 namespace ServerlessNews.Rendering;
 
@@ -13,9 +14,9 @@ public sealed class NoticePages(PageRenderer renderer, PageNavigation navigation
     /// <summary>What stays at a killed article's address.</summary>
     public static readonly Notice Removed = new("removed.liquid", "Article removed");
 
-    public async Task<string> RenderAsync(Notice notice, CancellationToken ct)
+    public async Task<string> RenderAsync(Notice notice, IReadOnlyList<SectionName> sections, CancellationToken ct)
     {
         var page = new PageView($"{notice.Title} | {site.Value.Name}", notice.Title, site.Value.AbsoluteUrl("/"), [new MetaTag("name", "robots", "noindex")], null);
-        return await renderer.RenderPageAsync(notice.Template, await navigation.DecorateAsync(page, null, ct), new Dictionary<string, object?>(), ct);
+        return await renderer.RenderPageAsync(notice.Template, navigation.Decorate(page, null, sections), new Dictionary<string, object?>(), ct);
     }
 }

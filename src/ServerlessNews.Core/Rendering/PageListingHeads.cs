@@ -24,28 +24,29 @@ public sealed class PageListingHeads(ListingHeads heads)
     private sealed record Read(ListingHeadEntity? Head);
 
     /// <summary>The listings whose newest articles are the page's related candidates: its section, then its first tags.</summary>
-    public static IEnumerable<string> CandidateKeys(ArticleDocument document) =>
-        new[] { ListingRef.Section(document.Article.Section).Key }
-            .Concat(document.Article.Tags.Take(MaxTags).Select(t => ListingRef.Tag(t).Key))
+    public static IEnumerable<string> CandidateKeys(ArticleDocument document) => CandidateKeys(document.Article.Section, document.Article.Tags);
+
+    /// <inheritdoc cref="CandidateKeys(ArticleDocument)"/>
+    public static IEnumerable<string> CandidateKeys(string section, IEnumerable<string> tags) =>
+        new[] { ListingRef.Section(section).Key }
+            .Concat(tags.Take(MaxTags).Select(t => ListingRef.Tag(t).Key))
             .Distinct(StringComparer.Ordinal);
 
     /// <summary>Starts reading, in one request, every head the page shows that its scope has not read yet.</summary>
     public void Prefetch(ArticleDocument document, RenderScope scope, CancellationToken ct)
     {
+        if (scope.IsBatch)
+        {
+            return; // a batch reads its snapshot
+        }
         // A provisional page shows no related articles: its section list only.
         IEnumerable<string> shown = scope.Provisional ? [ListingHeads.SectionsKey] : CandidateKeys(document).Prepend(ListingHeads.SectionsKey);
-        if (scope.Provisional && !scope.Has(ScopeKey(ListingHeads.SectionsKey)) && heads.TryRecentSections(ProvisionalMaxAge, out var sections))
+        var missing = shown.Where(k => !scope.Has(ScopeKey(k))).ToList();
+        if (scope.Provisional && missing.Count > 0 && heads.TryRecentSections(ProvisionalMaxAge, out var sections))
         {
             scope.Seed(ScopeKey(ListingHeads.SectionsKey), Task.FromResult(new Read(sections)));
             return;
         }
-        Prefetch(shown, scope, ct);
-    }
-
-    /// <summary>Starts reading, in one request, the heads of <paramref name="keys"/> that the scope has not read yet (a listing page's).</summary>
-    public void Prefetch(IEnumerable<string> keys, RenderScope scope, CancellationToken ct)
-    {
-        var missing = keys.Where(k => !scope.Has(ScopeKey(k))).Distinct(StringComparer.Ordinal).ToList();
         if (missing.Count == 0)
         {
             return;

@@ -8,12 +8,10 @@ public sealed class PageNavigation(SectionIndex sections, PageListingHeads heads
 {
     private SiteOptions Site => site.Value;
 
+    /// <summary>The page with the navigation of <paramref name="known"/> sections and the feed links.</summary>
     /// <param name="section">The page's listing (an article page's section): its feeds are linked after the site's.</param>
-    public async Task<PageView> DecorateAsync(PageView page, ListingRef? section, CancellationToken ct, RenderScope? scope = null)
+    public PageView Decorate(PageView page, ListingRef? section, IReadOnlyList<SectionName> known)
     {
-        var known = scope is not null
-            ? [.. await SectionsAsync(scope, ct)] // a copy: this page may add its own
-            : await sections.ListAsync(ct);
         var feeds = new List<FeedLinkView>();
         foreach (var listing in section is null or { Kind: ListingRef.All } ? [ListingRef.Home] : new[] { ListingRef.Home, section })
         {
@@ -21,19 +19,22 @@ public sealed class PageNavigation(SectionIndex sections, PageListingHeads heads
             feeds.Add(new(FeedLinkView.RssType, title + " (RSS)", Site.AbsoluteUrl(listing.RssPath)));
             feeds.Add(new(FeedLinkView.AtomType, title + " (Atom)", Site.AbsoluteUrl(listing.AtomPath)));
         }
+        var shown = known.ToList();
         // A page's own section is listed even before its first article's listing rows exist.
-        if (section is { Kind: ListingRef.SectionKind } && !known.Exists(s => s.Slug == section.Slug))
+        if (section is { Kind: ListingRef.SectionKind } && !shown.Exists(s => s.Slug == section.Slug))
         {
-            known.Add(new(section.Slug, section.Name));
-            known.Sort((x, y) => StringComparer.OrdinalIgnoreCase.Compare(x.Name, y.Name));
+            shown = SectionIndex.Ordered(shown.Append(new(section.Slug, section.Name)));
         }
         return page with
         {
-            Sections = known.Select(s => new LinkView(s.Name, "/" + s.Slug + "/")).ToArray(),
+            Sections = shown.Select(s => new LinkView(s.Name, "/" + s.Slug + "/")).ToArray(),
             Feeds = feeds,
         };
     }
 
-    public Task<List<SectionName>> SectionsAsync(RenderScope scope, CancellationToken ct) =>
-        scope.SharedAsync("sections", async () => await sections.ListAsync(await heads.HeadAsync(ListingHeads.SectionsKey, scope, ct), ct));
+    /// <summary>The sections as the scope knows them: its snapshot's, or the sections head read once per scope.</summary>
+    public async Task<IReadOnlyList<SectionName>> SectionsAsync(RenderScope scope, CancellationToken ct) =>
+        scope.Snapshot is { } snapshot
+            ? snapshot.Sections
+            : await scope.SharedAsync("sections", async () => await sections.ListAsync(await heads.HeadAsync(ListingHeads.SectionsKey, scope, ct), ct));
 }

@@ -1,51 +1,47 @@
 using System.Collections.Concurrent;
+using ServerlessNews.Index;
 
 namespace ServerlessNews.Rendering;
 
 /// <summary>
-/// What the pages rendered together share. A publish renders its one page in a scope of its own, so no
-/// page ever shows data read before its publish began (its reads may start early, while the submission is
-/// being stored); a rebuild renders every page in one scope, so reads that thousands of pages share (the
-/// section list, the newest articles of a section or a tag) are made once instead of once per page. The
-/// one exception is a provisional page (<see cref="ForProvisionalPage"/>), which its publish's message
-/// renders again from fresh reads moments later.
+/// What the pages rendered together share. A publish renders its one page in a scope of its own, so no page ever
+/// shows data read before its publish began (its reads may start early, while the submission is being stored); a
+/// refresh that renders several pages shares its reads among them; a rebuild or a verify renders every page from one
+/// in-memory snapshot of the listings (<see cref="ForBatch"/>). The one exception is a provisional page
+/// (<see cref="ForProvisionalPage"/>), which its publish's message renders again from fresh reads moments later.
 /// </summary>
 public sealed class RenderScope
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _shared;
-    private readonly Pages _pages;
-
-    /// <summary>Per page (by blob name): the related articles it shows.</summary>
-    private sealed class Pages
-    {
-        public readonly ConcurrentDictionary<string, IReadOnlyList<string>> Shown = new(StringComparer.Ordinal);
-    }
+    private readonly ConcurrentDictionary<string, RelatedBlock> _related;
 
     private RenderScope(
-        bool isBatch, bool newArticle, bool recordsRelated, bool provisional = false,
-        ConcurrentDictionary<string, Lazy<Task<object>>>? shared = null, Pages? pages = null)
+        bool newArticle, bool provisional = false, ListingSnapshot? snapshot = null, DateTimeOffset? asOf = null,
+        ConcurrentDictionary<string, Lazy<Task<object>>>? shared = null, ConcurrentDictionary<string, RelatedBlock>? related = null)
     {
-        IsBatch = isBatch;
         NewArticle = newArticle;
-        RecordsRelated = recordsRelated;
         Provisional = provisional;
+        Snapshot = snapshot;
+        AsOf = asOf;
         _shared = shared ?? new(StringComparer.Ordinal);
-        _pages = pages ?? new();
+        _related = related ?? new(StringComparer.Ordinal);
     }
 
     /// <summary>For one page. <paramref name="newArticle"/>: never published before, so it has no comments yet.</summary>
-    public static RenderScope ForOnePage(bool newArticle = false) => new(isBatch: false, newArticle, recordsRelated: true);
+    public static RenderScope ForOnePage(bool newArticle = false) => new(newArticle);
+
+    /// <summary>For the pages one refresh renders: they share what they read, all of it read after the refresh began.</summary>
+    public static RenderScope ForRefresh() => new(newArticle: false);
 
     /// <summary>
     /// For the first version of one page, which is rendered again from fresh reads moments later (a publish
     /// in the delivering request, whose message renders the page again): it may show the site's navigation as
-    /// this process read it a little earlier, and shows no related articles (which a kill must never miss).
+    /// this process read it a little earlier, and shows no related articles.
     /// </summary>
-    public static RenderScope ForProvisionalPage() => new(isBatch: false, newArticle: false, recordsRelated: false, provisional: true);
+    public static RenderScope ForProvisionalPage() => new(newArticle: false, provisional: true);
 
-    /// <summary>For many pages rendered from the same state of the site (a rebuild).</summary>
-    /// <param name="readOnly">The pages will not be written (a dry run): sections must record nothing either.</param>
-    public static RenderScope ForBatch(bool readOnly = false) => new(isBatch: true, newArticle: false, recordsRelated: !readOnly);
+    /// <summary>For every page of the site, rendered from one snapshot of its listings as of <paramref name="asOf"/> (a rebuild, a verify).</summary>
+    public static RenderScope ForBatch(ListingSnapshot snapshot, DateTimeOffset asOf) => new(newArticle: false, snapshot: snapshot, asOf: asOf);
 
     /// <summary>
     /// This one page's scope, with its reads so far, once it is known whether the article is new (a publish
@@ -53,20 +49,19 @@ public sealed class RenderScope
     /// </summary>
     public RenderScope ForArticle(bool newArticle) => IsBatch
         ? throw new InvalidOperationException("A batch scope serves many articles.")
-        : new(isBatch: false, newArticle, RecordsRelated, Provisional, _shared, _pages);
+        : new(newArticle, Provisional, null, AsOf, _shared, _related);
 
-    public bool IsBatch { get; }
+    /// <summary>Every page of the site from one snapshot: sections read what all pages share once.</summary>
+    public bool IsBatch => Snapshot is not null;
+
+    /// <summary>The listings of a batch, in memory; null: pages read the tables.</summary>
+    public ListingSnapshot? Snapshot { get; }
+
+    /// <summary>The clock period pages are rendered for; null: the current one (<see cref="SiteClock"/>).</summary>
+    public DateTimeOffset? AsOf { get; }
 
     /// <summary>See <see cref="ForProvisionalPage"/>.</summary>
     public bool Provisional { get; }
-
-    /// <summary>
-    /// Pages rendered in this scope have which related articles they show recorded before they are written, and
-    /// carry that list: a single page's render records them (while its other sections read), a batch's writer
-    /// records those the stored page does not show yet (see <see cref="Publishing.ArticlePages.WriteAsync"/>).
-    /// False for a dry run, whose pages are not written, and for a page whose records a later render makes.
-    /// </summary>
-    public bool RecordsRelated { get; }
 
     /// <summary>
     /// The article has never been published: nothing can refer to it yet (comments are only taken on
@@ -75,9 +70,9 @@ public sealed class RenderScope
     public bool NewArticle { get; }
 
     /// <summary>The related articles a page rendered in this scope shows, for its writer to store with it.</summary>
-    public void ShowsRelated(string pageBlobName, IReadOnlyList<string> related) => _pages.Shown[pageBlobName] = related;
+    public void ShowsRelated(string pageBlobName, RelatedBlock block) => _related[pageBlobName] = block;
 
-    public IReadOnlyList<string>? RelatedShownOn(string pageBlobName) => _pages.Shown.GetValueOrDefault(pageBlobName);
+    public RelatedBlock? RelatedShownOn(string pageBlobName) => _related.GetValueOrDefault(pageBlobName);
 
     /// <summary>Whether <paramref name="key"/> was read (or is being read) in this scope.</summary>
     public bool Has(string key) => _shared.ContainsKey(key);
@@ -106,4 +101,13 @@ public sealed class RenderScope
             throw;
         }
     }
+}
+
+/// <summary>
+/// The related articles a page shows: their ids, and a digest of everything the page shows of them, which the page
+/// carries in its metadata, so that whether a change to the listings changes the page is known from its properties.
+/// </summary>
+public sealed record RelatedBlock(IReadOnlyList<string> Ids, string Digest)
+{
+    public static readonly RelatedBlock None = new([], "");
 }

@@ -10,7 +10,7 @@ public sealed class SectionNavigationSection(PageNavigation navigation, PageList
     public async Task<Action<TemplateContext>> PrepareAsync(ArticleDocument document, PageView page, RenderScope scope, CancellationToken ct)
     {
         heads.Prefetch(document, scope, ct);
-        var decorated = await navigation.DecorateAsync(page, ListingRef.Section(document.Article.Section), ct, scope);
+        var decorated = navigation.Decorate(page, ListingRef.Section(document.Article.Section), await navigation.SectionsAsync(scope, ct));
         return context => context.SetValue("page", decorated);
     }
 

@@ -20,5 +20,12 @@ public sealed class SiteOptions
     /// <summary>How often a theme override in the <c>templates</c> container is checked for changes.</summary>
     public TimeSpan TemplateRefresh { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// What pages show of the time changes once per period (see <see cref="SiteClock"/>): the site's timer renders
+    /// again, at each period's start, the outputs that change with it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan ClockPeriod { get; set; } = TimeSpan.FromHours(1);
+
     public string AbsoluteUrl(string path) => BaseUrl.TrimEnd('/') + path;
 }

@@ -1,7 +1,6 @@
 using System.ServiceModel.Syndication;
 using System.Text;
 using System.Xml;
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
 using ServerlessNews.Index;
 using ServerlessNews.Rendering;
@@ -11,23 +10,28 @@ namespace ServerlessNews.Site;
 
 /// <summary>
 /// RSS 2.0 and Atom 1.0 feeds of every listing (the whole site, each section, tag and author), newest items first,
-/// beside the listing's front page and linked from it.
+/// beside the listing's front page and linked from it; none for a listing without articles.
 /// </summary>
-public sealed class FeedWriter(BlobServiceClient blobs, ListingIndex listings, ListingNames names, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
+public sealed class FeedWriter(IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
 {
-    private readonly BlobContainerClient _web = blobs.GetBlobContainerClient(StorageNames.WebContainer);
-
     private SiteOptions Site => site.Value;
 
-    public async Task WriteAsync(ListingRef listing, CancellationToken ct)
+    public async Task<RenderedOutput> RenderAsync(ListingRef listing, IListingReader reader, CancellationToken ct)
     {
-        var rows = await listings.TopAsync(listing.Key, refresh.Value.FeedItems, ct);
-        var feed = Build(await names.NameAsync(listing, rows, ct), rows);
-        await UploadAsync(listing.RssPath, feed.GetRss20Formatter(), FeedLinkView.RssType, ct);
-        await UploadAsync(listing.AtomPath, feed.GetAtom10Formatter(), FeedLinkView.AtomType, ct);
+        var output = new RenderedOutput { Owned = { listing.RssPath.TrimStart('/'), listing.AtomPath.TrimStart('/') } };
+        var rows = await reader.NewestAsync(listing.Key, refresh.Value.FeedItems, ct);
+        output.Rows = rows.Count;
+        if (rows.Count == 0)
+        {
+            return output;
+        }
+        var feed = Build(rows[0].ListingName is { Length: > 0 } name ? listing with { Name = name } : listing, rows);
+        output.Files.Add(File(listing.RssPath, feed.GetRss20Formatter(), FeedLinkView.RssType));
+        output.Files.Add(File(listing.AtomPath, feed.GetAtom10Formatter(), FeedLinkView.AtomType));
+        return output;
     }
 
-    private SyndicationFeed Build(ListingRef listing, List<ListingEntity> rows)
+    private SyndicationFeed Build(ListingRef listing, IReadOnlyList<ListingEntity> rows)
     {
         var title = listing.FeedTitle(Site.Name);
         var pageUrl = new Uri(Site.AbsoluteUrl(listing.BasePath));
@@ -70,13 +74,13 @@ public sealed class FeedWriter(BlobServiceClient blobs, ListingIndex listings, L
         return item;
     }
 
-    private async Task UploadAsync(string path, SyndicationFeedFormatter formatter, string contentType, CancellationToken ct)
+    private static SiteFile File(string path, SyndicationFeedFormatter formatter, string contentType)
     {
         using var buffer = new MemoryStream();
         using (var writer = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = false }))
         {
             formatter.WriteTo(writer);
         }
-        await SitePages.WriteBlobAsync(_web.GetBlobClient(path.TrimStart('/')), new BinaryData(buffer.ToArray()), contentType + "; charset=utf-8", ct);
+        return new SiteFile(path.TrimStart('/'), new BinaryData(buffer.ToArray()), contentType + "; charset=utf-8", SitePages.ListingCacheControl);
     }
 }

@@ -55,4 +55,24 @@ public sealed class RefreshOptions
     /// <summary>Articles in a page's "Related Articles" block.</summary>
     [Range(1, 20)]
     public int RelatedCount { get; set; } = 5;
+
+    /// <summary>
+    /// How far related candidates reach: an article's candidates are the articles this many positions either side of
+    /// it in its section and in each of its first tags (docs/related-articles.md), so a change to one article reaches
+    /// only the pages within this many positions of it.
+    /// </summary>
+    [Range(1, 12)]
+    public int RelatedWindow { get; set; } = 10;
+
+    /// <summary>What each tag an article shares with the page adds to its relevance.</summary>
+    [Range(0, 100)]
+    public int RelatedTagWeight { get; set; } = 3;
+
+    /// <summary>What being in the page's section adds to an article's relevance.</summary>
+    [Range(0, 100)]
+    public int RelatedSectionWeight { get; set; } = 1;
+
+    /// <summary>Outputs one message of a site-wide sweep schedules (the sweep renders every page after a change to what all share).</summary>
+    [Range(1, 1000)]
+    public int SweepChunk { get; set; } = 100;
 }

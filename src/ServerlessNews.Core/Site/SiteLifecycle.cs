@@ -5,22 +5,17 @@ using ServerlessNews.Publishing;
 namespace ServerlessNews.Site;
 
 /// <summary>
-/// Keeps the listings and the derived pages in line with each article's stored state: syncs its listing
-/// rows, then schedules exactly the outputs whose content changed (the listings and months it entered or
-/// left, their feeds, its sitemap month, the news sitemap) and, after a kill, the pages that showed it as related.
+/// Keeps the listings and the derived pages in line with each article's stored state: syncs its listing rows, then
+/// schedules exactly the outputs whose content changed (the listings and months it entered or left, their feeds, its
+/// sitemap month, the news sitemap) and the related-block checks around each position it took or left in a section or
+/// tag listing (<see cref="RelatedPages"/>), among them its own page's, now that its rows are committed.
 /// </summary>
-public sealed partial class SiteLifecycle(
-    ListingIndex listings, RelatedArticleRecords related, SiteRefreshScheduler scheduler, ILogger<SiteLifecycle> logger)
+public sealed partial class SiteLifecycle(ListingIndex listings, SiteRefreshScheduler scheduler, ILogger<SiteLifecycle> logger)
     : IArticleStateObserver
 {
     public async Task ArticleChangedAsync(ArticleEntity article, CancellationToken ct)
     {
-        var touched = await listings.SyncAsync(article, ct);
-        var outputs = OutputsFor(touched);
-        if (article.State == ArticleStates.Killed)
-        {
-            outputs.AddRange((await related.PagesShowingAsync(article.PartitionKey, ct)).Select(id => new SiteOutput.ArticlePage(id)));
-        }
+        var outputs = OutputsFor(await listings.SyncAsync(article, ct));
         await scheduler.ScheduleAsync(outputs, ct);
         LogScheduled(article.PartitionKey, article.Revision, outputs.Count);
     }
@@ -41,6 +36,10 @@ public sealed partial class SiteLifecycle(
             {
                 outputs.Add(new SiteOutput.Sitemap(t.Month));
                 outputs.Add(new SiteOutput.NewsSitemap());
+            }
+            if (listing.Kind is ListingRef.SectionKind or ListingRef.TagKind)
+            {
+                outputs.Add(new SiteOutput.Related(listing, t.RowKey));
             }
         }
         return outputs.DistinctBy(o => o.Key, StringComparer.Ordinal).ToList();

@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
 using ServerlessNews.Articles;
 using ServerlessNews.Images;
@@ -10,26 +8,14 @@ using ServerlessNews.Storage;
 
 namespace ServerlessNews.Site;
 
-/// <summary>A page rendered for <c>$web</c>: its blob name and its HTML.</summary>
-public sealed record RenderedPage(string BlobName, string Html);
-
 /// <summary>
-/// The HTML pages besides articles: listing fronts (with their numbered pages), month archives and the 404 page.
-/// Each is a function of a few rows of the listing tables (heads, one partition query) and of the manifests of the
-/// images it shows; none reads a whole table or grows with the site.
+/// The HTML pages besides articles: listing fronts (with their numbered pages), month archives and the 404 page. Each
+/// is a function of a few rows of the listings (<see cref="IListingReader"/>: heads, one partition query) and of the
+/// manifests of the images it shows; none reads a whole table or grows with the site. A listing without articles has
+/// no page.
 /// </summary>
 public sealed class SitePages(
-    BlobServiceClient blobs,
-    ListingIndex listings,
-    ListingMonths listingMonths,
-    ListingNames names,
-    PageListingHeads heads,
-    ImageResolver images,
-    PageNavigation navigation,
-    NoticePages notices,
-    PageRenderer renderer,
-    IOptions<SiteOptions> site,
-    IOptions<RefreshOptions> refresh)
+    ImageResolver images, PageNavigation navigation, NoticePages notices, PageRenderer renderer, IOptions<SiteOptions> site, IOptions<RefreshOptions> refresh)
 {
     public const string NotFoundBlob = "404.html";
     public const string HtmlType = "text/html; charset=utf-8";
@@ -53,71 +39,56 @@ public sealed class SitePages(
 
     private const int BlockMaxWidth = 900;
 
-    private readonly BlobContainerClient _web = blobs.GetBlobContainerClient(StorageNames.WebContainer);
-
     private SiteOptions Site => site.Value;
     private RefreshOptions Refresh => refresh.Value;
-
-    /// <summary>
-    /// Writes a listing's front (<see cref="RenderFrontAsync"/>) and removes numbered pages it no longer has; for the
-    /// whole site also the 404 page.
-    /// </summary>
-    public async Task WriteFrontAsync(ListingRef listing, CancellationToken ct, RenderScope? scope = null)
-    {
-        var pages = await RenderFrontAsync(listing, scope ?? RenderScope.ForOnePage(), ct);
-        await Task.WhenAll(pages.Select(page => WriteAsync(page.BlobName, page.Html, ct)));
-        // Numbered pages follow each other: the first missing one ends them (kills and a smaller FrontPages shorten them).
-        for (var number = pages.Count + 1; await _web.GetBlobClient(BlobName(listing.PagePath(number))).DeleteIfExistsAsync(cancellationToken: ct); number++)
-        {
-        }
-        if (listing.Kind == ListingRef.All)
-        {
-            await WriteNotFoundAsync(ct);
-        }
-    }
 
     /// <summary>
     /// A listing's front page and the numbered pages after it (<c>/world/page/2/</c> up to <see cref="RefreshOptions.FrontPages"/>),
     /// <see cref="RefreshOptions.FrontPageSize"/> articles each, newest first. Page one leads with the newest story and its image,
     /// then the others with kickers, summaries and thumbnails (on the home page, then a block of the newest few of each section);
-    /// the numbered pages list articles without images. A new article shifts every numbered page, so they are rendered together,
-    /// from one query; the last links on to the month archive of the next older article, where pages never shift.
+    /// the numbered pages list articles without images. A new article shifts every numbered page, so they are one output,
+    /// rendered from one read; the last links on to the month archive of the next older article, where pages never shift.
+    /// Numbered pages the front no longer has are removed (<see cref="RenderedOutput.Numbered"/>).
     /// </summary>
     /// <remarks>
-    /// Reads: the listing's head and the sections head (one request); for the home page, the heads of its sections (one request);
-    /// the listing's months (one query); past one page, the newest <c>FrontPages × FrontPageSize + 1</c> rows (one query); the
-    /// manifests of the uploaded images page one shows (one small blob each, shared within <paramref name="scope"/>).
+    /// Reads: the listing's head (when it is full, then the newest <c>FrontPages × FrontPageSize + 1</c> rows, one query), its
+    /// months and the sections; for the home page, the head of each section it shows a block of (a point read each, at most
+    /// <see cref="RefreshOptions.HomeSectionBlocks"/>); the manifests of the uploaded images page one shows.
     /// </remarks>
-    public async Task<IReadOnlyList<RenderedPage>> RenderFrontAsync(ListingRef listing, RenderScope scope, CancellationToken ct)
+    public async Task<RenderedOutput> RenderFrontAsync(ListingRef listing, IListingReader reader, CancellationToken ct)
     {
+        string PathOf(int index) => index == 0 ? listing.BasePath : listing.PagePath(index + 1);
+        var output = new RenderedOutput { Numbered = i => BlobName(PathOf(i)) };
         var size = Refresh.FrontPageSize;
         var shown = Refresh.FrontPages * size;
-        heads.Prefetch([listing.Key, ListingHeads.SectionsKey], scope, ct);
-        var monthsTask = listingMonths.ListAsync(listing.Key, ct);
-        var blocksTask = listing.Kind == ListingRef.All ? SectionBlocksAsync(scope, ct) : Task.FromResult(new List<SectionBlock>());
-        var rows = await listings.NewestAsync(listing.Key, size + 1, await heads.HeadAsync(listing.Key, scope, ct), ct);
-        if (rows.Count > size && Refresh.FrontPages > 1)
+        var monthsTask = reader.MonthsAsync(listing.Key, ct);
+        var sectionsTask = reader.SectionsAsync(ct);
+        // As many as the listing's head holds (one point read), and only past them the numbered pages' rows (one query).
+        var first = Math.Max(size + 1, Math.Min(shown + 1, ListingHeads.Size));
+        var rows = await reader.NewestAsync(listing.Key, first, ct);
+        if (rows.Count >= first && first < shown + 1)
         {
-            rows = await listings.TopAsync(listing.Key, shown + 1, ct);
+            rows = await reader.NewestAsync(listing.Key, shown + 1, ct);
         }
-        listing = await names.NameAsync(listing, rows, ct);
+        output.Rows = Math.Min(rows.Count, shown);
+        if (rows.Count == 0)
+        {
+            return output;
+        }
+        var sections = await sectionsTask;
+        var blocks = listing.Kind == ListingRef.All ? await SectionBlocksAsync(sections, reader, ct) : [];
         var months = await monthsTask;
-        var blocks = await blocksTask;
+        listing = listing with { Name = NameOf(listing, rows) };
         var chunks = rows.Take(shown).Chunk(size).ToList();
-        if (chunks.Count == 0)
-        {
-            chunks.Add([]);
-        }
         var olderMonth = rows.Count > shown ? Months.Of(rows[shown].PublishedAt) : null;
 
         // Page one shows the lead's image and thumbnails, and so does each section block's first article.
-        var withImages = chunks[0].Concat(blocks.Select(b => b.Rows[0])).ToList();
+        var scope = RenderScope.ForOnePage();
+        var withImages = chunks[0].Concat(blocks.Select(b => b.Rows[0]));
         var resolved = await images.ReadAsync(withImages.Select(UploadedImage).OfType<string>(), scope, ct);
 
-        var archive = months.Select(m => new LinkView(Months.Display(m.RowKey), listing.ArchivePath(m.RowKey))).ToArray();
+        var archive = months.Select(m => new LinkView(Months.Display(m), listing.ArchivePath(m))).ToArray();
         FeedLinkView[] feeds = listing.Kind == ListingRef.All ? [] : FeedLinks(listing);
-        string PathOf(int index) => index == 0 ? listing.BasePath : listing.PagePath(index + 1);
-        var pages = new List<RenderedPage>(chunks.Count);
         for (var i = 0; i < chunks.Count; i++)
         {
             var pager = new List<PagerLinkView>();
@@ -141,43 +112,47 @@ public sealed class SitePages(
                 : chunks[i].Select(ToItem).ToArray();
             var view = new ListingPageView(heading, items, pager, archive)
             {
-                HasLead = i == 0 && items.Length > 0,
+                HasLead = i == 0,
                 ShowSections = listing.Kind != ListingRef.SectionKind,
                 Blocks = i == 0 ? blocks.Select(b => BlockView(b.Section, b.Rows, resolved)).ToArray() : [],
                 Feeds = feeds,
             };
             var title = listing.Kind == ListingRef.All && i == 0 ? $"{Site.Name}: latest news" : $"{heading} | {Site.Name}";
-            IReadOnlyList<MetaTag> share = i == 0 && chunks[0].FirstOrDefault() is { ImageUrl: { } url } lead
+            IReadOnlyList<MetaTag> share = i == 0 && chunks[0][0] is { ImageUrl: { } url } lead
                 ? renderer.ShareImageMeta(new ArticleImage(url, lead.ImageAlt ?? ""), resolved)
                 : [];
             LinkView[] crumbs = i == 0 ? [] : [new($"Page {i + 1}", PathOf(i))];
-            pages.Add(new(BlobName(PathOf(i)), await RenderListingAsync(listing, PathOf(i), title, view, share, crumbs, scope, ct)));
+            output.Files.Add(await ListingFileAsync(listing, PathOf(i), title, view, share, crumbs, sections, ct));
         }
-        return pages;
+        output.NumberedCount = chunks.Count;
+        return output;
     }
 
     /// <summary>Every page of one month of a listing. Months before it never change when new articles arrive.</summary>
-    public async Task WriteMonthAsync(ListingRef listing, string month, CancellationToken ct)
+    public async Task<RenderedOutput> RenderMonthAsync(ListingRef listing, string month, IListingReader reader, CancellationToken ct)
     {
+        var archive = listing.ArchivePath(month);
+        string PagePath(int index) => index == 0 ? archive : archive + $"page/{index + 1}/";
+        var output = new RenderedOutput { Numbered = i => BlobName(PagePath(i)) };
         if (!Months.TryParse(month, out var start))
         {
-            return;
+            return output;
         }
-        var scope = RenderScope.ForOnePage();
-        var rowsTask = listings.RangeAsync(listing.Key, start, start.AddMonths(1), ct);
-        var monthsTask = listingMonths.ListAsync(listing.Key, ct);
+        var rowsTask = reader.RangeAsync(listing.Key, start, start.AddMonths(1), ct);
+        var monthsTask = reader.MonthsAsync(listing.Key, ct);
+        var sectionsTask = reader.SectionsAsync(ct);
         var rows = await rowsTask;
-        var months = (await monthsTask).Select(m => m.RowKey).ToList();
-        listing = await names.NameAsync(listing, rows, ct);
+        output.Rows = rows.Count;
+        if (rows.Count == 0)
+        {
+            return output; // an archive month without articles has no pages, and no listing links to it
+        }
+        var months = await monthsTask;
+        var sections = await sectionsTask;
+        listing = listing with { Name = NameOf(listing, rows) };
         var newer = months.LastOrDefault(m => string.CompareOrdinal(m, month) > 0);
         var older = months.FirstOrDefault(m => string.CompareOrdinal(m, month) < 0);
         var pages = rows.Chunk(Refresh.ArchivePageSize).ToList();
-        if (pages.Count == 0)
-        {
-            pages.Add([]);
-        }
-        var archive = listing.ArchivePath(month);
-        string PagePath(int index) => index == 0 ? archive : archive + $"page/{index + 1}/";
         for (var i = 0; i < pages.Count; i++)
         {
             var pager = new List<PagerLinkView> { new("Latest", listing.BasePath) };
@@ -203,23 +178,33 @@ public sealed class SitePages(
                 ShowSections = listing.Kind != ListingRef.SectionKind,
             };
             var crumbs = new[] { new LinkView(Months.Display(month) + (i > 0 ? $", page {i + 1}" : ""), PagePath(i)) };
-            await WriteAsync(BlobName(PagePath(i)), await RenderListingAsync(listing, PagePath(i), $"{heading} | {Site.Name}", view, [], crumbs, scope, ct), ct);
+            output.Files.Add(await ListingFileAsync(listing, PagePath(i), $"{heading} | {Site.Name}", view, [], crumbs, sections, ct));
         }
-        // Pages left over from when the month was longer (kills shrink it).
-        for (var i = pages.Count; await _web.GetBlobClient(BlobName(PagePath(i))).DeleteIfExistsAsync(cancellationToken: ct); i++)
-        {
-        }
+        output.NumberedCount = pages.Count;
+        return output;
     }
 
-    public async Task WriteNotFoundAsync(CancellationToken ct)
+    /// <summary>The site's 404 page, while the site has articles.</summary>
+    public async Task<RenderedOutput> RenderNotFoundAsync(IListingReader reader, CancellationToken ct)
     {
-        await WriteAsync(NotFoundBlob, await notices.RenderAsync(NoticePages.NotFound, ct), ct);
+        var output = new RenderedOutput { Owned = { NotFoundBlob } };
+        if (await HasArticlesAsync(reader, ct))
+        {
+            output.Files.Add(new SiteFile(NotFoundBlob, BinaryData.FromString(await notices.RenderAsync(NoticePages.NotFound, await reader.SectionsAsync(ct), ct)),
+                HtmlType, ListingCacheControl));
+        }
+        return output;
     }
+
+    /// <summary>Whether the site has published articles: its site-wide files exist only then.</summary>
+    public static async Task<bool> HasArticlesAsync(IListingReader reader, CancellationToken ct) =>
+        (await reader.NewestAsync(ListingRef.All, 1, ct)).Count > 0;
 
     /// <param name="share">The <c>og:image</c> tags of the lead story's image; none for the brand's default.</param>
     /// <param name="crumbs">Where the page is below its listing's front page (a numbered page, a month), for the BreadcrumbList.</param>
-    private async Task<string> RenderListingAsync(
-        ListingRef listing, string path, string title, ListingPageView view, IReadOnlyList<MetaTag> share, IReadOnlyList<LinkView> crumbs, RenderScope scope, CancellationToken ct)
+    private async Task<SiteFile> ListingFileAsync(
+        ListingRef listing, string path, string title, ListingPageView view, IReadOnlyList<MetaTag> share, IReadOnlyList<LinkView> crumbs,
+        IReadOnlyList<SectionName> sections, CancellationToken ct)
     {
         var home = listing.Kind == ListingRef.All;
         var description = home ? $"The latest news from {Site.Name}." : $"{view.Heading}: the latest from {Site.Name}.";
@@ -246,8 +231,9 @@ public sealed class SitePages(
             Pager = view.Pager,
             Wide = view.HasLead || view.Blocks.Count > 0,
         };
-        page = await navigation.DecorateAsync(page, listing, ct, scope);
-        return await renderer.RenderPageAsync("listing.liquid", page, new Dictionary<string, object?> { ["listing"] = view }, ct);
+        page = navigation.Decorate(page, listing, sections);
+        var html = await renderer.RenderPageAsync("listing.liquid", page, new Dictionary<string, object?> { ["listing"] = view }, ct);
+        return new SiteFile(BlobName(path), BinaryData.FromString(html), HtmlType, ListingCacheControl);
     }
 
     /// <summary>The home page's schema.org Organization (with its logo) and WebSite, linked by their ids.</summary>
@@ -281,23 +267,21 @@ public sealed class SitePages(
 
     /// <summary>
     /// The newest few articles of each section the navigation lists (at most <see cref="RefreshOptions.HomeSectionBlocks"/>),
-    /// from their heads, read in one request: the home page's cost does not grow with its sections or articles.
+    /// each from its section's head: the home page's cost does not grow with the site's articles.
     /// </summary>
-    private async Task<List<SectionBlock>> SectionBlocksAsync(RenderScope scope, CancellationToken ct)
+    private async Task<List<SectionBlock>> SectionBlocksAsync(IReadOnlyList<SectionName> sections, IListingReader reader, CancellationToken ct)
     {
-        var sections = (await navigation.SectionsAsync(scope, ct))
-            .Take(Refresh.HomeSectionBlocks)
-            .Select(s => new ListingRef(ListingRef.SectionKind, s.Slug, s.Name))
-            .ToList();
-        heads.Prefetch(sections.Select(s => s.Key), scope, ct);
-        var blocks = await Task.WhenAll(sections.Select(async section =>
-            new SectionBlock(section, await listings.NewestAsync(section.Key, Refresh.HomeSectionItems, await heads.HeadAsync(section.Key, scope, ct), ct))));
+        var blocks = await Task.WhenAll(sections.Take(Refresh.HomeSectionBlocks).Select(async s =>
+        {
+            var section = new ListingRef(ListingRef.SectionKind, s.Slug, s.Name);
+            return new SectionBlock(section, await reader.NewestAsync(section.Key, Refresh.HomeSectionItems, ct));
+        }));
         return blocks.Where(b => b.Rows.Count > 0).ToList();
     }
 
-    private sealed record SectionBlock(ListingRef Section, List<ListingEntity> Rows);
+    private sealed record SectionBlock(ListingRef Section, IReadOnlyList<ListingEntity> Rows);
 
-    private static SectionBlockView BlockView(ListingRef section, List<ListingEntity> rows, ResolvedImages resolved) => new(
+    private static SectionBlockView BlockView(ListingRef section, IReadOnlyList<ListingEntity> rows, ResolvedImages resolved) => new(
         "block-" + section.Slug,
         new LinkView(section.Name, section.BasePath),
         rows.Select((row, n) => n == 0 ? WithImage(ToItem(row), row, resolved, BlockSizes, BlockMaxWidth) : ToItem(row)).ToArray());
@@ -310,6 +294,10 @@ public sealed class SitePages(
     private static ListingItemView WithImage(
         ListingItemView item, ListingEntity row, ResolvedImages resolved, string sizes, int maxWidth, ImageLoading loading = ImageLoading.Lazy) =>
         row.ImageUrl is { } url ? item with { Image = FigureMarkup.Image(url, row.ImageAlt ?? "", resolved, sizes, loading, maxWidth) } : item;
+
+    /// <summary>The listing's name as its newest article (of the rows shown) spells it.</summary>
+    private static string NameOf(ListingRef listing, IReadOnlyList<ListingEntity> rows) =>
+        rows.Count > 0 && rows[0] is { ListingName.Length: > 0 } row ? row.ListingName : listing.Name;
 
     public static ListingItemView ToItem(ListingEntity row) => new(
         row.ArticleId,
@@ -333,13 +321,4 @@ public sealed class SitePages(
     };
 
     public static string BlobName(string path) => path.TrimStart('/') + "index.html";
-
-    private Task WriteAsync(string blobName, string html, CancellationToken ct) =>
-        WriteBlobAsync(_web.GetBlobClient(blobName), BinaryData.FromString(html), HtmlType, ct);
-
-    public static async Task WriteBlobAsync(BlobClient blob, BinaryData content, string contentType, CancellationToken ct) =>
-        await blob.UploadAsync(content, new BlobUploadOptions
-        {
-            HttpHeaders = new BlobHttpHeaders { ContentType = contentType, CacheControl = ListingCacheControl },
-        }, ct);
 }

@@ -7,7 +7,8 @@ namespace ServerlessNews.Site;
 
 /// <summary>
 /// Coalesces refresh work: an output is queued once while a marker for it is pending, with a short delay,
-/// so a burst of publishes into one section renders that section page once or twice, not once per publish.
+/// so a burst of publishes into one section renders that section page once or twice, not once per publish
+/// (the protocol: <see cref="RefreshMarkers"/>).
 /// </summary>
 public sealed class SiteRefreshScheduler(QueueServiceClient queues, RefreshMarkers markers, IOptions<RefreshOptions> options)
 {
@@ -18,7 +19,18 @@ public sealed class SiteRefreshScheduler(QueueServiceClient queues, RefreshMarke
         {
             if (await markers.TryMarkAsync(key, options.Value.StaleMarkerAfter, ct))
             {
-                await _refresh.SendMessageAsync(key, visibilityTimeout: options.Value.Delay, cancellationToken: ct);
+                await SendAsync(key, options.Value.Delay, ct);
             }
         }));
+
+    /// <summary>Queues an output's refresh again, its marker kept: a render found that it changed meanwhile.</summary>
+    public async Task RequeueAsync(string outputKey, CancellationToken ct)
+    {
+        await markers.MarkQueuedAsync(outputKey, ct);
+        await SendAsync(outputKey, options.Value.Delay, ct);
+    }
+
+    /// <summary>Sends a message to the refresh queue (an output's key, or a step of a sweep).</summary>
+    public async Task SendAsync(string message, TimeSpan delay, CancellationToken ct) =>
+        await _refresh.SendMessageAsync(message, visibilityTimeout: delay, cancellationToken: ct);
 }

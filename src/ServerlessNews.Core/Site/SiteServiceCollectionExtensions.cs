@@ -16,13 +16,20 @@ public static class SiteServiceCollectionExtensions
         members.Register<ListingPageView>();
         members.Register<SectionBlockView>();
 
-        services.AddSingleton<ListingNames>();
         services.AddSingleton<SitePages>();
         services.AddSingleton<FeedWriter>();
         services.AddSingleton<SitemapWriter>();
+        services.AddSingleton<SiteRenderers>();
+        services.AddSingleton<SiteFiles>();
         services.AddSingleton<SiteRefreshScheduler>();
         services.AddSingleton<SiteRefresher>();
+        services.AddSingleton<SiteSweep>();
+        services.AddSingleton<SiteMaintenance>();
+        services.AddSingleton<IClockedOutputs, SiteMaintenance.NewsWindow>();
         services.AddSingleton<IArticleStateObserver, SiteLifecycle>();
+        services.AddSingleton<RelatedArticles>();
+        services.AddSingleton<RelatedPages>();
+        services.AddSingleton<ArticlePageRefresh>();
         services.AddSingleton<IArticlePageSection, RelatedArticlesSection>();
         services.AddSingleton<ListArticlesHandler>();
         return services;

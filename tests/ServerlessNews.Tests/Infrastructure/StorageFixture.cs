@@ -43,10 +43,8 @@ public class StorageFixture : IAsyncLifetime
         await Get<StorageBootstrap>().EnsureCreatedAsync(CancellationToken.None);
     }
 
-    /// <summary>
-    /// A fresh set of Core services on this Azurite: what a restarted host would have (with other settings, if given, and
-    /// <paramref name="configure"/> applied after the hosts' registrations).
-    /// </summary>
+    /// <summary>A fresh set of Core services on this Azurite: what a restarted host would have (with other settings, if given).</summary>
+    /// <param name="configure">Last changes to the services (a test that injects faults).</param>
     public ServiceProvider BuildServices(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? Settings()).Build();

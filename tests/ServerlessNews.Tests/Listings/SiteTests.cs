@@ -102,8 +102,12 @@ public sealed class SiteTests(SiteFixture storage) : IClassFixture<SiteFixture>
         const int n = 30;
         var refresher = storage.Get<SiteRefresher>();
         var sectionPage = new SiteOutput.Front(ListingRef.Section("Burst"));
-        var before = refresher.RenderCount(sectionPage);
         var times = Enumerable.Range(0, n).Select(i => Now.AddSeconds(-100 + i)).ToArray();
+        // The section's first article, and its month's, make the front page render again once more each (the
+        // section list and the archive links it shows): not what a burst costs.
+        await storage.SubmitAsync(Article("burst-first", "Burst", ["Surge"], ["Ana Ruiz"], times[0].AddSeconds(-1)));
+        await storage.DrainAsync();
+        var before = refresher.RenderCount(sectionPage);
         for (var i = 0; i < n; i++)
         {
             await storage.SubmitAsync(Article($"burst-{i:D2}", "Burst", ["Surge"], ["Ana Ruiz"], times[i]));
@@ -135,7 +139,8 @@ public sealed class SiteTests(SiteFixture storage) : IClassFixture<SiteFixture>
                 pagePaths.Add(path);
             }
         }
-        var inMonth = Enumerable.Range(0, n).Where(i => Month(times[i]) == Month(times[^1])).Reverse().Select(i => $"burst-{i:D2}");
+        var inMonth = Enumerable.Range(0, n).Where(i => Month(times[i]) == Month(times[^1])).Reverse().Select(i => $"burst-{i:D2}")
+            .Concat(Month(times[0].AddSeconds(-1)) == Month(times[^1]) ? ["burst-first"] : []);
         Assert.Equal(inMonth, archive);
         Assert.Equal(month + "page/2/", pagePaths.ElementAtOrDefault(1) ?? month + "page/2/");
     }
@@ -150,11 +155,14 @@ public sealed class SiteTests(SiteFixture storage) : IClassFixture<SiteFixture>
         await storage.DrainPublishQueueAsync();
 
         var queued = (await storage.Queue(StorageNames.RefreshQueue).PeekMessagesAsync(32)).Value.Select(m => m.MessageText).Order(StringComparer.Ordinal);
+        // The pages of the listings it entered, their feeds and months, the sitemaps, and the related-block checks
+        // around its position in its section and its tag (its own page among them).
+        var position = ListingEntity.RowKeyFor(at, "solo");
         string[] expected =
         [
             "feed|all", "feed|author|sam-solo", "feed|section|solo", "feed|tag|lone", "front|all", "front|author|sam-solo", "front|section|solo", "front|tag|lone",
             $"month|{month}|all", $"month|{month}|author|sam-solo", $"month|{month}|section|solo", $"month|{month}|tag|lone",
-            "newsmap", $"sitemap|{month}",
+            "newsmap", $"related|{position}|section|solo", $"related|{position}|tag|lone", $"sitemap|{month}",
         ];
         Assert.Equal(expected, queued);
         await storage.DrainRefreshQueueAsync();
@@ -241,28 +249,6 @@ public sealed class SiteTests(SiteFixture storage) : IClassFixture<SiteFixture>
     }
 
     [Fact]
-    public async Task Related_articles_share_the_section_or_a_tag_newest_first_and_never_the_article_itself()
-    {
-        var times = Enumerable.Range(0, 7).Select(i => Now.AddSeconds(-300 + i * 10)).ToArray();
-        for (var i = 0; i < 6; i++)
-        {
-            await storage.SubmitAsync(Article($"rel-{i}", "Relations", ["Kin"], ["Ana Ruiz"], times[i]));
-        }
-        // Another section, but a shared tag: related too.
-        await storage.SubmitAsync(Article("rel-cousin", "Elsewhere", ["Kin"], ["Tom Becker"], times[6]));
-        await storage.DrainAsync();
-        // Rendered last, so that every other one is already listed.
-        await storage.SubmitAsync(Article("rel-0", "Relations", ["Kin"], ["Ana Ruiz"], times[0], revision: 2));
-        await storage.DrainAsync();
-
-        var page = Html.Parse((await storage.PageAsync(PathOf("rel-0", "Relations", times[0])))!);
-        var related = page.QuerySelectorAll("article section.related li a").Select(a => a.GetAttribute("href")!.TrimEnd('/').Split('/')[^1]).ToArray();
-        Assert.Equal(["rel-cousin", "rel-5", "rel-4", "rel-3", "rel-2"], related);
-        Assert.Equal("Related Articles", page.QuerySelector("section.related h2")!.TextContent);
-        Assert.Equal("related-title", page.QuerySelector("section.related")!.GetAttribute("aria-labelledby"));
-    }
-
-    [Fact]
     public async Task An_embargoed_article_is_nothing_public_until_its_time_then_its_held_message_publishes_it_even_after_a_restart()
     {
         // The test clock follows real time from here (queue delays are real), never going back.
@@ -335,7 +321,9 @@ public sealed class SiteTests(SiteFixture storage) : IClassFixture<SiteFixture>
     [Fact]
     public async Task A_pending_marker_whose_message_was_lost_is_queued_again_once_stale()
     {
+        await storage.SubmitAsync(Article("lost-message", "Losses", ["Lost message"], ["Ana Ruiz"], Now.AddSeconds(-3)));
         await storage.DrainAsync();
+        await storage.Container(StorageNames.WebContainer).DeleteBlobAsync("tag/lost-message/index.html");
         var scheduler = storage.Get<SiteRefreshScheduler>();
         var queue = storage.Queue(StorageNames.RefreshQueue);
         SiteOutput output = new SiteOutput.Front(ListingRef.Tag("lost-message"));
@@ -350,6 +338,18 @@ public sealed class SiteTests(SiteFixture storage) : IClassFixture<SiteFixture>
         Assert.Equal(["front|tag|lost-message"], (await queue.PeekMessagesAsync(32)).Value.Select(m => m.MessageText));
         await storage.DrainRefreshQueueAsync();
         Assert.NotNull(await storage.WebFileAsync("/tag/lost-message/"));
+
+        // The same without a later change to it: the site's timer finds the stale marker and queues it again.
+        await storage.Container(StorageNames.WebContainer).DeleteBlobAsync("tag/lost-message/index.html");
+        await scheduler.ScheduleAsync([output], CancellationToken.None);
+        await queue.ClearMessagesAsync();
+        await storage.Get<SiteMaintenance>().RequeueStaleAsync(CancellationToken.None);
+        Assert.Empty((await queue.PeekMessagesAsync(32)).Value);
+        storage.Clock.Advance(TimeSpan.FromMinutes(11));
+        await storage.Get<SiteMaintenance>().RequeueStaleAsync(CancellationToken.None);
+        await storage.DrainRefreshQueueAsync();
+        Assert.NotNull(await storage.WebFileAsync("/tag/lost-message/"));
+        Assert.False(await storage.Get<RefreshMarkers>().AnyPendingAsync(CancellationToken.None));
     }
 
     private async Task<string[]> ListedAsync(string query)

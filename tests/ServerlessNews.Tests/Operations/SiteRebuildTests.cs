@@ -27,10 +27,11 @@ public sealed class SiteRebuildTests(StorageFixture storage) : IClassFixture<Sto
         try
         {
             var reports = new List<RebuildProgress>();
-            var result = await storage.Get<SiteRebuild>().RebuildArticlesAsync(new SyncProgress(reports.Add), parallelism: 4, CancellationToken.None);
+            var result = await storage.Get<SiteBuild>().RebuildAsync(new SyncProgress(reports.Add), parallelism: 4, CancellationToken.None);
 
-            Assert.True(result.Done >= ids.Length); // other tests of the class publish too
-            Assert.Equal(result.Done, reports[^1].Done);
+            Assert.True(result.ArticlePages >= ids.Length); // other tests of the class publish too
+            Assert.Equal(["index", "listings", "articles"], reports.Select(r => r.Phase).Distinct());
+            Assert.Equal(result.ArticlePages, reports[^1].Done);
             foreach (var id in ids)
             {
                 var page = Html.Parse((await storage.PageAsync($"/world/2026/11/27/{id}/"))!);
@@ -67,20 +68,22 @@ public sealed class SiteRebuildTests(StorageFixture storage) : IClassFixture<Sto
             await storage.SubmitAsync(TestArticles.Valid(id).With("tags", new JsonArray("Dry runs")));
         }
         await storage.DrainPublishQueueAsync();
-        // Pages rendered before the later articles were indexed show fewer related articles: a first rebuild brings them up to date.
-        await storage.Get<SiteRebuild>().RebuildArticlesAsync(null, parallelism: 4, CancellationToken.None);
+        // The listing pages wait for their refresh; a first rebuild writes them.
+        await storage.Get<SiteBuild>().RebuildAsync(null, parallelism: 4, CancellationToken.None);
         var before = await SnapshotAsync();
 
-        var dry = await storage.Get<SiteRebuild>().RebuildArticlesAsync(null, parallelism: 4, CancellationToken.None, dryRun: true);
-        Assert.True(dry.Done >= ids.Length);
+        var dry = await storage.Get<SiteBuild>().RebuildAsync(null, parallelism: 4, CancellationToken.None, dryRun: true);
+        Assert.True(dry.ArticlePages >= ids.Length);
+        Assert.True(dry.OtherFiles > 0);
+        Assert.Equal(0, dry.Written);
         Assert.Equal(before, await SnapshotAsync());
 
         // The same theme again: these pages come out as stored, so none is rewritten (a CDN is not purged for
         // nothing). Pages of the class's other tests may change: their theme may have changed since.
         var mine = (await SnapshotAsync()).Where(line => ids.Any(id => line.Contains(id, StringComparison.Ordinal))).ToList();
         Assert.Equal(ids.Length, mine.Count(line => line.Contains("/index.html ", StringComparison.Ordinal)));
-        var again = await storage.Get<SiteRebuild>().RebuildArticlesAsync(null, parallelism: 4, CancellationToken.None);
-        Assert.Equal(dry.Done, again.Done);
+        var again = await storage.Get<SiteBuild>().RebuildAsync(null, parallelism: 4, CancellationToken.None);
+        Assert.Equal(dry.ArticlePages, again.ArticlePages);
         Assert.Equal(mine, (await SnapshotAsync()).Where(line => ids.Any(id => line.Contains(id, StringComparison.Ordinal))).ToList());
     }
 
@@ -102,7 +105,7 @@ public sealed class SiteRebuildTests(StorageFixture storage) : IClassFixture<Sto
         await templates.UploadBlobAsync("article.liquid", BinaryData.FromString("<article><h1 class=\"large-theme\">{{ article.headline }}</h1></article>"));
         try
         {
-            await storage.Get<SiteRebuild>().RebuildArticlesAsync(null, parallelism: 4, CancellationToken.None);
+            await storage.Get<SiteBuild>().RebuildAsync(null, parallelism: 4, CancellationToken.None);
 
             Assert.Equal("<p>revision 9</p>", await storage.PageAsync("/world/2026/11/27/rebuild-newer/"));
             Assert.NotNull(Html.Parse((await storage.PageAsync("/world/2026/11/27/rebuild-large/"))!).QuerySelector("h1.large-theme"));
@@ -113,98 +116,7 @@ public sealed class SiteRebuildTests(StorageFixture storage) : IClassFixture<Sto
         }
     }
 
-    [Fact]
-    public async Task A_theme_rebuild_rewrites_no_related_records_and_a_later_kill_still_reaches_every_page_that_showed_the_article()
-    {
-        // A section and tag of their own (the class's other articles would crowd the related lists): each page
-        // shows the other two as related.
-        string[] ids = ["rebuild-rel-0", "rebuild-rel-1", "rebuild-rel-2"];
-        foreach (var id in ids)
-        {
-            await storage.SubmitAsync(TestArticles.Valid(id).With("section", "Relations").With("tags", new JsonArray("Rebuilt relations")));
-            await storage.DrainAsync();
-        }
-        await storage.Get<SiteRebuild>().RebuildArticlesAsync(null, parallelism: 4, CancellationToken.None);
-        var doomedPath = "/relations/2026/11/27/rebuild-rel-2/";
-        Assert.Contains(doomedPath, (await storage.PageAsync("/relations/2026/11/27/rebuild-rel-0/"))!, StringComparison.Ordinal);
-        var records = await RelatedRecordsAsync(ids);
-
-        var templates = storage.Container(StorageNames.TemplatesContainer);
-        await templates.UploadBlobAsync("article.liquid", BinaryData.FromString(
-            "<article><h1 class=\"relations-theme\">{{ article.headline }}</h1>{% for item in related %}<a href=\"{{ item.url }}\">{{ item.headline }}</a>{% endfor %}</article>"));
-        try
-        {
-            await storage.Get<SiteRebuild>().RebuildArticlesAsync(null, parallelism: 4, CancellationToken.None);
-            var page = Html.Parse((await storage.PageAsync("/relations/2026/11/27/rebuild-rel-0/"))!);
-            Assert.NotNull(page.QuerySelector("h1.relations-theme"));
-            Assert.NotNull(page.QuerySelector($"a[href='{doomedPath}']"));
-            // Every page was rewritten, and the pages' metadata told the rebuild their records exist.
-            Assert.Equal(records, await RelatedRecordsAsync(ids));
-
-            await storage.SubmitAsync(TestArticles.Valid("rebuild-rel-2", revision: 2).With("section", "Relations").With("status", "killed"));
-            await storage.DrainAsync();
-            foreach (var id in ids[..2])
-            {
-                Assert.DoesNotContain(doomedPath, (await storage.PageAsync($"/relations/2026/11/27/{id}/"))!, StringComparison.Ordinal);
-            }
-        }
-        finally
-        {
-            await templates.DeleteBlobAsync("article.liquid");
-        }
-    }
-
-    [Fact]
-    public async Task A_rebuild_records_the_related_articles_of_a_page_whose_stored_version_does_not_show_them()
-    {
-        string[] ids = ["rebuild-unrecorded-0", "rebuild-unrecorded-1"];
-        foreach (var id in ids)
-        {
-            await storage.SubmitAsync(TestArticles.Valid(id).With("section", "Unrecorded").With("tags", new JsonArray("Unrecorded relations")));
-            await storage.DrainAsync();
-        }
-        // The second page (the first was published alone) as a version written before pages carried their related
-        // articles left it: no list, no records.
-        var path = "/unrecorded/2026/11/27/rebuild-unrecorded-1/";
-        var page = storage.Container(StorageNames.WebContainer).GetBlobClient(ArticleDocument.PageBlobNameFor(path));
-        var metadata = (await page.GetPropertiesAsync()).Value.Metadata;
-        Assert.True(metadata.Remove(ServerlessNews.Publishing.ArticlePages.RelatedMetadataKey));
-        await page.SetMetadataAsync(metadata);
-        var related = storage.Table(StorageNames.ListingsTable);
-        await foreach (var row in related.QueryAsync<TableEntity>(r => r.PartitionKey == RelatedArticleRecords.Partition))
-        {
-            if (row.RowKey.EndsWith("|" + ids[1], StringComparison.Ordinal))
-            {
-                await related.DeleteEntityAsync(row);
-            }
-        }
-
-        await storage.Get<SiteRebuild>().RebuildArticlesAsync(null, parallelism: 4, CancellationToken.None);
-
-        Assert.Single(await RelatedRecordsAsync(ids[1..]));
-        Assert.Equal(ids[0], (await page.GetPropertiesAsync()).Value.Metadata[ServerlessNews.Publishing.ArticlePages.RelatedMetadataKey]);
-        // So a kill of the article it shows reaches it.
-        await storage.SubmitAsync(TestArticles.Valid(ids[0], revision: 2).With("section", "Unrecorded").With("status", "killed"));
-        await storage.DrainAsync();
-        Assert.DoesNotContain("/unrecorded/2026/11/27/rebuild-unrecorded-0/", (await storage.PageAsync(path))!, StringComparison.Ordinal);
-    }
-
-    /// <summary>The related-article records of these pages, with their ETags.</summary>
-    private async Task<List<string>> RelatedRecordsAsync(string[] pageIds)
-    {
-        var rows = new List<string>();
-        await foreach (var row in storage.Table(StorageNames.ListingsTable).QueryAsync<TableEntity>(r => r.PartitionKey == ServerlessNews.Index.RelatedArticleRecords.Partition))
-        {
-            if (pageIds.Contains(row.RowKey[(row.RowKey.IndexOf('|', StringComparison.Ordinal) + 1)..]))
-            {
-                rows.Add(row.RowKey + " " + row.ETag);
-            }
-        }
-        Assert.NotEmpty(rows);
-        return rows;
-    }
-
-    /// <summary>Every blob of $web with its ETag, and every row of the listings table (related records included).</summary>
+    /// <summary>Every blob of $web with its ETag, and every row of the listings table.</summary>
     private async Task<List<string>> SnapshotAsync()
     {
         var state = new List<string>();

@@ -122,7 +122,7 @@ public sealed class DuplicatesAndRacesTests(DevServerFixture server) : IClassFix
         options.AddPolicy(new Jitter(), HttpPipelinePosition.PerRetry);
         var tables = new TableServiceClient(server.ConnectionString, options);
         var heads = new ListingHeads(tables, TimeProvider.System);
-        return new ListingIndex(tables, heads, new ListingMonths(tables), new SectionIndex(tables, heads), NullLogger<ListingIndex>.Instance);
+        return new ListingIndex(tables, heads, NullLogger<ListingIndex>.Instance);
     }
 
     [Fact]

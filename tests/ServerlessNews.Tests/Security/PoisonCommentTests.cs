@@ -100,7 +100,7 @@ public sealed class PoisonCommentTests(LogCapturingFixture server) : IClassFixtu
 
         // A rebuild renders every page, this one included.
         await server.Container(StorageNames.WebContainer).GetBlobClient(ArticleDocument.PageBlobNameFor(path)).DeleteIfExistsAsync();
-        await server.Get<SiteRebuild>().RebuildArticlesAsync(null, parallelism: 2, CancellationToken.None);
+        await server.Get<SiteBuild>().RebuildAsync(null, parallelism: 2, CancellationToken.None);
         AssertShown(await server.PageAsync(path), ["A sensible view.", "Replying to the nester."]);
 
         Assert.Contains(server.Lines, line => line.Contains(poisonId, StringComparison.Ordinal) && line.Contains("poison-stored", StringComparison.Ordinal) &&
