@@ -1,5 +1,6 @@
 using Microsoft.Azure.WebJobs;
 using ServerlessNews.DevServer.Apis;
+using ServerlessNews.Site;
 using ServerlessNews.Storage;
 using ServerlessNews.Telemetry;
 
@@ -52,6 +53,7 @@ public static partial class DevServerApp
                 webJobs.AddAzureStorageBlobs();
             });
             builder.Services.AddHostedService<SiteMaintenanceTimer>();
+            builder.Services.AddHostedService<RefreshRecoveryAtStart>();
             builder.Services.AddSingleton<ITypeLocator>(new TriggerTypeLocator(typeof(WebJobsTriggers)));
             builder.Services.TolerateSharedBlobListenerStop();
         }
