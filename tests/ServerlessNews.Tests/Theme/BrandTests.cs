@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ServerlessNews.DevServer;
@@ -70,10 +71,12 @@ public sealed class BrandTests(StorageFixture storage) : IClassFixture<StorageFi
     [Fact]
     public async Task Every_page_is_shared_with_an_image_and_a_card_and_the_404_page_names_no_canonical_url()
     {
-        await storage.SubmitAsync(TestArticles.Valid("brand-share").With("section", "Culture").Without("image"));
+        // The newest story everywhere it is listed, so that each front leads with it: no image of its own.
+        await storage.SubmitAsync(TestArticles.Valid("brand-share").With("section", "Culture").Without("image")
+            .With("publishedAt", "2026-12-01T08:30:00Z").With("tags", new JsonArray("Brand Share")).With("authors", new JsonArray("Bea Share")));
         await storage.DrainAsync();
 
-        foreach (var path in new[] { "/", "/culture/", "/tag/transport/", "/author/ana-ruiz/", "/404.html" })
+        foreach (var path in new[] { "/", "/culture/", "/tag/brand-share/", "/author/bea-share/", "/404.html" })
         {
             var page = Html.Parse((await storage.WebFileAsync(path))!);
             Assert.Equal(StorageFixture.BaseUrl + "/social-default.png", page.Meta("og:image"));
