@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ServerlessNews.Index;
 
 namespace ServerlessNews.Site;
 
@@ -11,25 +10,16 @@ namespace ServerlessNews.Site;
 /// refresh that turns out to be a duplicate renders the same files again, which is harmless. Best effort: the timer
 /// makes up for a start that could not reach storage.
 /// </summary>
-public sealed partial class RefreshRecoveryAtStart(RefreshMarkers markers, SiteRefreshScheduler scheduler, ILogger<RefreshRecoveryAtStart> logger)
+public sealed partial class RefreshRecoveryAtStart(SiteRefreshScheduler scheduler, ILogger<RefreshRecoveryAtStart> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var pending = new List<string>();
-            await foreach (var key in markers.StaleAsync(TimeSpan.Zero, cancellationToken))
+            if (await scheduler.RequeuePendingAsync(TimeSpan.Zero, cancellationToken) is var requeued and > 0)
             {
-                pending.Add(key);
-            }
-            foreach (var key in pending)
-            {
-                await scheduler.RequeueAsync(key, cancellationToken);
-            }
-            if (pending.Count > 0)
-            {
-                LogRequeued(pending.Count);
+                LogRequeued(requeued);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

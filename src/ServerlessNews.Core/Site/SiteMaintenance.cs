@@ -28,7 +28,7 @@ public interface IClockedOutputs
 /// </list>
 /// </summary>
 public sealed partial class SiteMaintenance(
-    SiteState state, SiteClock clock, IEnumerable<IClockedOutputs> clocked, RefreshMarkers markers, SiteRefreshScheduler scheduler, BlobServiceClient blobs,
+    SiteState state, SiteClock clock, IEnumerable<IClockedOutputs> clocked, SiteRefreshScheduler scheduler, BlobServiceClient blobs,
     IOptions<RefreshOptions> refresh, ILogger<SiteMaintenance> logger)
 {
     /// <summary>Every five minutes (NCRONTAB with seconds): a theme change reaches every page within minutes.</summary>
@@ -98,18 +98,9 @@ public sealed partial class SiteMaintenance(
     /// <summary>Queues again the refresh of every marker whose message was lost.</summary>
     public async Task RequeueStaleAsync(CancellationToken ct)
     {
-        var stale = new List<string>();
-        await foreach (var key in markers.StaleAsync(refresh.Value.StaleMarkerAfter, ct))
+        if (await scheduler.RequeuePendingAsync(refresh.Value.StaleMarkerAfter, ct) is var requeued and > 0)
         {
-            stale.Add(key);
-        }
-        foreach (var key in stale)
-        {
-            await scheduler.RequeueAsync(key, ct);
-        }
-        if (stale.Count > 0)
-        {
-            LogRequeued(stale.Count);
+            LogRequeued(requeued);
         }
     }
 

@@ -30,6 +30,24 @@ public sealed class SiteRefreshScheduler(QueueServiceClient queues, RefreshMarke
         await SendAsync(outputKey, options.Value.Delay, ct);
     }
 
+    /// <summary>
+    /// Queues again every output whose marker was queued (or claimed) at least <paramref name="staleAfter"/> ago, and
+    /// returns how many: their messages were lost, or are held by a host that died.
+    /// </summary>
+    public async Task<int> RequeuePendingAsync(TimeSpan staleAfter, CancellationToken ct)
+    {
+        var pending = new List<string>();
+        await foreach (var key in markers.StaleAsync(staleAfter, ct))
+        {
+            pending.Add(key);
+        }
+        foreach (var key in pending)
+        {
+            await RequeueAsync(key, ct);
+        }
+        return pending.Count;
+    }
+
     /// <summary>Sends a message to the refresh queue (an output's key, or a step of a sweep).</summary>
     public async Task SendAsync(string message, TimeSpan delay, CancellationToken ct) =>
         await _refresh.SendMessageAsync(message, visibilityTimeout: delay, cancellationToken: ct);
