@@ -9,7 +9,7 @@ namespace ServerlessNews.Functions;
 /// Moderation: the pipeline that decides each new comment, and the moderators' API. The API's routes are anonymous
 /// to the host: the handler checks the moderation key (<see cref="ModerationCredential"/>), the one gate on every host.
 /// </summary>
-public sealed class ModerationFunctions(Moderator moderator, ModerationApiHandler api)
+public sealed class ModerationFunctions(Moderator moderator, ModerationApiHandler api, ModerationConsole console)
 {
     /// <summary>Runs the moderation pipeline on a new comment. Exceptions escape so the host retries, then poison-queues.</summary>
     [Function(nameof(ModerateComment))]
@@ -42,4 +42,32 @@ public sealed class ModerationFunctions(Moderator moderator, ModerationApiHandle
         string action,
         CancellationToken cancellationToken) =>
         api.CommentersAsync(request, action, cancellationToken);
+
+    /// <summary>The moderators' console: the queue for a signed-in moderator, else the sign-in page.</summary>
+    [Function(nameof(ModerationConsolePage))]
+    public Task<IResult> ModerationConsolePage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "moderation")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        console.PageAsync(request, cancellationToken);
+
+    /// <summary>The console's forms: decisions (one, bulk, undo), export, erasure, sign-out; CSRF-checked.</summary>
+    [Function(nameof(ModerationConsoleAction))]
+    public Task<IResult> ModerationConsoleAction(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "moderation")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        console.PostAsync(request, cancellationToken);
+
+    /// <summary>The console's sign-in: the moderation key, typed once, for a session cookie.</summary>
+    [Function(nameof(ModerationSignIn))]
+    public Task<IResult> ModerationSignIn(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "moderation/signin")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        console.SignInAsync(request, cancellationToken);
+
+    /// <summary>The console's live updates: the queue as JSON, each item with its rendered HTML.</summary>
+    [Function(nameof(ModerationQueue))]
+    public Task<IResult> ModerationQueue(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "moderation/queue")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        console.QueueAsync(request, cancellationToken);
 }

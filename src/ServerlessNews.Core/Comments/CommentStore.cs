@@ -199,6 +199,34 @@ public sealed class CommentStore(TableServiceClient tables)
         return comments;
     }
 
+    /// <summary>How many comments have <paramref name="status"/>, counted up to <paramref name="limit"/>: one query of the status index.</summary>
+    public async Task<int> CountWithStatusAsync(string status, int limit, CancellationToken ct)
+    {
+        var count = 0;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {CommentEntity.StatusPartition(status)}");
+        await foreach (var _ in _comments.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey"], cancellationToken: ct))
+        {
+            if (++count >= limit)
+            {
+                break;
+            }
+        }
+        return count;
+    }
+
+    /// <summary>How many comments one commenter has, by status: one query of their partition of <c>commenters</c>.</summary>
+    public async Task<Dictionary<string, int>> CountByCommenterAsync(string emailHash, CancellationToken ct)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter<CommenterRef>(r =>
+            r.PartitionKey == emailHash && r.RowKey.CompareTo(CommenterRef.RowPrefix) >= 0 && r.RowKey.CompareTo("c}") < 0);
+        await foreach (var row in _commenters.QueryAsync<CommenterRef>(filter, select: [nameof(CommenterRef.Status)], cancellationToken: ct))
+        {
+            counts[row.Status] = counts.GetValueOrDefault(row.Status) + 1;
+        }
+        return counts;
+    }
+
     /// <summary>Deletes one comment everywhere: the row of record first, then its index and commenter rows.</summary>
     public async Task DeleteAsync(CommentEntity comment, CancellationToken ct)
     {

@@ -110,7 +110,7 @@ public sealed partial class ModerationApiHandler(
     /// Erases a commenter everywhere, safe to repeat: every step finds its work done or does it, and the pages to
     /// re-render are recorded before any comment is deleted, so a retry after a failure anywhere finishes the job.
     /// </summary>
-    private async Task<CommenterErased> EraseAsync(string emailHash, CancellationToken ct)
+    public async Task<CommenterErased> EraseAsync(string emailHash, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         // First: a comment not yet registered under the commenter (still in the moderate queue) is erased by the

@@ -11,18 +11,24 @@ namespace ServerlessNews.Moderation;
 /// <c>Authorization: Bearer</c>. It is checked here, by the app, on every host: the moderation routes are anonymous to
 /// the Functions host, so the same key works under the DevServer, Core Tools and in Azure (where it is generated at
 /// provision and kept in Key Vault), with no host function key to create after a deploy. With no key configured
-/// nothing passes: the API is never anonymous.
+/// nothing passes: the API is never anonymous. The console's signed session cookie (<see cref="ModerationSession"/>),
+/// got by typing the same key once, passes too; with it, a request that changes something also needs the session's
+/// CSRF token in the <c>x-csrf-token</c> header.
 /// </summary>
-public sealed class ModerationCredential(IOptions<ModerationOptions> options)
+public sealed class ModerationCredential(IOptions<ModerationOptions> options, TimeProvider? time = null)
 {
+    public ModerationSession Sessions { get; } = new(options, time ?? TimeProvider.System);
+
     public const string KeyHeader = "x-functions-key";
     private const string BearerPrefix = "Bearer ";
 
     /// <summary>Whether the request carries the configured key (compared in constant time).</summary>
-    public bool IsPresented(HttpRequest request)
+    public bool IsPresented(HttpRequest request) => Matches(Presented(request));
+
+    /// <summary>Whether <paramref name="presented"/> is the configured key (compared in constant time); never when none is configured.</summary>
+    public bool Matches(string presented)
     {
         var key = options.Value.Key;
-        var presented = Presented(request);
         if (key.Length == 0 || presented.Length == 0)
         {
             return false;
@@ -32,13 +38,30 @@ public sealed class ModerationCredential(IOptions<ModerationOptions> options)
     }
 
     /// <summary>401 ProblemDetails unless the request carries the key; null when it does.</summary>
-    public IResult? Refuse(HttpRequest request) =>
-        options.Value.Key.Length == 0
-            ? Problems.Status(StatusCodes.Status401Unauthorized, "No moderation key is configured.", "Set Moderation__Key; the moderation API is never anonymous.")
-            : IsPresented(request)
-                ? null
-                : Problems.Status(StatusCodes.Status401Unauthorized, "A moderation key is required.",
-                    $"Send the moderation key in the {KeyHeader} header (or as Authorization: Bearer).");
+    public IResult? Refuse(HttpRequest request)
+    {
+        if (options.Value.Key.Length == 0)
+        {
+            return Problems.Status(StatusCodes.Status401Unauthorized, "No moderation key is configured.", "Set Moderation__Key; the moderation API is never anonymous.");
+        }
+        if (IsPresented(request))
+        {
+            return null;
+        }
+        if (Sessions.Read(request) is not { } session)
+        {
+            return Problems.Status(StatusCodes.Status401Unauthorized, "A moderation key is required.",
+                $"Send the moderation key in the {KeyHeader} header (or as Authorization: Bearer), or sign in at {ModerationSession.CookiePath}.");
+        }
+        return HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || ModerationSession.IsOwnRequest(request, session)
+            ? null
+            : ForgedRequest();
+    }
+
+    /// <summary>403: a request made with a session cookie but without its CSRF token, or from another site.</summary>
+    public static IResult ForgedRequest() =>
+        Problems.Status(StatusCodes.Status403Forbidden, "The request did not come from the moderation console.",
+            $"A change made with the console's session needs its CSRF token (the {ModerationSession.CsrfHeader} header or the form's {ModerationSession.CsrfField} field); nothing was changed.");
 
     private static string Presented(HttpRequest request)
     {

@@ -1,3 +1,4 @@
+using Fluid;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -7,7 +8,7 @@ namespace ServerlessNews.Moderation;
 
 public static class ModerationServiceCollectionExtensions
 {
-    /// <summary>Moderation of reader comments: the pipeline of rules, the <c>moderate</c> handler and the moderation API.</summary>
+    /// <summary>Moderation of reader comments: the pipeline of rules, the <c>moderate</c> handler, the moderation API and its console.</summary>
     public static IServiceCollection AddModeration(this IServiceCollection services)
     {
         services.AddOptions<ModerationOptions>().BindConfiguration(ModerationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -24,6 +25,18 @@ public static class ModerationServiceCollectionExtensions
         services.AddSingleton<Moderator>();
         services.AddSingleton<ModerationCredential>();
         services.AddSingleton<ModerationApiHandler>();
+        services.AddSingleton<ModerationConsole>();
+
+        var members = Rendering.PageRenderer.Options.MemberAccessStrategy;
+        members.Register<ConsoleView>();
+        members.Register<ConsoleTabView>();
+        members.Register<ConsoleNoticeView>();
+        members.Register<ConsoleItemView>();
+        members.Register<ConsoleParentView>();
+        members.Register<ConsoleCountView>();
+        members.Register<ConsoleActionView>();
+        members.Register<SignInView>();
+        members.Register<CommenterView>();
         return services;
     }
 }
