@@ -235,6 +235,36 @@ public abstract class EndToEndTests<THost>(THost host) : IClassFixture<THost> wh
     }
 
     [Fact]
+    public async Task The_moderation_console_signs_in_with_the_key_and_its_cookie_lists_and_decides()
+    {
+        var path = (await PublishAsync("console-host")).GetProperty("path").GetString()!;
+        var posted = await Host.Client.PostAsJsonAsync(new Uri("/api/comments", UriKind.Relative),
+            new { articleId = "console-host", name = "Ana Reader", email = "console@example.test", comment = "Decided in the console." });
+        var id = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        using var console = new ConsoleClient(Host.BaseAddress);
+
+        // The page is the app's, at /api/moderation, next to the API's routes: the sign-in page until signed in.
+        var signIn = await console.Http.SendAsync(ConsoleClient.Get(ConsoleClient.Page, null));
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        Assert.Equal("text/html", signIn.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(Html.Parse(await signIn.Content.ReadAsStringAsync()).QuerySelector("input[type=password][name=key]"));
+        var (cookie, csrf) = await console.SignInAsync();
+        await Poll.UntilAsync(async () => (await (await console.Http.SendAsync(ConsoleClient.Get("/api/moderation/queue?status=held", cookie))).Content.ReadAsStringAsync())
+            .Contains($"console-host/{id}", StringComparison.Ordinal) ? "listed" : null, Patience, "the held comment in the console's queue");
+        var page = Html.Parse(await (await console.Http.SendAsync(ConsoleClient.Get(ConsoleClient.Page, cookie))).Content.ReadAsStringAsync());
+        Assert.Equal("Decided in the console.", page.QuerySelector($"li.item[data-key='console-host/{id}'] .comment-text")?.TextContent.Trim());
+
+        // Without the session's CSRF token nothing is decided; with it, the comment reaches the page.
+        Assert.Equal(HttpStatusCode.Forbidden, (await console.Http.SendAsync(ConsoleClient.Post(cookie, ("do", "approve"), ("item", $"console-host/{id}")))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await console.Http.SendAsync(ConsoleClient.Post(cookie, ("csrf", "forged"), ("do", "approve"), ("item", $"console-host/{id}")))).StatusCode);
+        Assert.DoesNotContain("Decided in the console.", (await WebFileAsync(path))!, StringComparison.Ordinal);
+        var decided = await console.Http.SendAsync(ConsoleClient.Post(cookie, ("csrf", csrf), ("do", "approve"), ("item", $"console-host/{id}")));
+        Assert.Equal(HttpStatusCode.SeeOther, decided.StatusCode);
+        Assert.Contains("Decided in the console.", (await WebFileAsync(path))!, StringComparison.Ordinal);
+        await AssertProblemAsync(await console.Http.SendAsync(ConsoleClient.Get("/api/moderation/queue", "moderation-session=forged.1.x")), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task A_signed_delete_kills_the_article_everywhere()
     {
         var path = (await PublishAsync("to-be-killed")).GetProperty("path").GetString()!;
