@@ -14,8 +14,8 @@ public static class ModerationApi
         moderation.MapGet("/comments", (ModerationFunctions f, HttpRequest r, CancellationToken ct) => f.ModerationComments(r, ct));
         moderation.MapPost("/comments/{articleId}/{commentId}/{action}",
             (ModerationFunctions f, HttpRequest r, string articleId, string commentId, string action, CancellationToken ct) => f.ModerationDecision(r, articleId, commentId, action, ct));
-        moderation.MapGet("", (ModerationFunctions f, HttpRequest r, CancellationToken ct) => f.ModerationConsolePage(r, ct));
-        moderation.MapPost("", (ModerationFunctions f, HttpRequest r, CancellationToken ct) => f.ModerationConsoleAction(r, ct));
+        api.MapGet("/moderation", (ModerationFunctions f, HttpRequest r, CancellationToken ct) => f.ModerationConsolePage(r, ct));
+        api.MapPost("/moderation", (ModerationFunctions f, HttpRequest r, CancellationToken ct) => f.ModerationConsoleAction(r, ct));
         moderation.MapPost("/signin", (ModerationFunctions f, HttpRequest r, CancellationToken ct) => f.ModerationSignIn(r, ct));
         moderation.MapGet("/queue", (ModerationFunctions f, HttpRequest r, CancellationToken ct) => f.ModerationQueue(r, ct));
         moderation.MapPost("/commenters/{action}", (ModerationFunctions f, HttpRequest r, string action, CancellationToken ct) => f.ModerationCommenters(r, action, ct));
