@@ -41,6 +41,7 @@ public sealed partial class LocalSettingsTests
         var key = SampleValue("Moderation__Key");
         Assert.Equal(key, DevServerValue("Moderation", "Key"));
         Assert.Equal(key, HttpModerationKey().Match(Read("src/ServerlessNews.Functions/comments.http")).Groups["key"].Value);
+        Assert.Equal(key, HttpModerationKey().Match(Read("src/ServerlessNews.Functions/moderation.http")).Groups["key"].Value);
 
         // Locally the hash key is derived from the moderation key on both (Azure sets its own, docs/deploy.md).
         Assert.False(Sample.TryGetProperty("Moderation__HashKey", out _));
