@@ -208,6 +208,11 @@ public sealed partial class ModerationConsole(
         {
             errors["item"] = [$"Name {(action is "export" or "erase" ? "one comment" : $"1 to {PageSize} comments")} as articleId/commentId."];
         }
+        if (!json && items.Length == 0 && errors.Count == 1 && errors.ContainsKey("item"))
+        {
+            // A bulk button pressed with nothing ticked: say so on the console rather than in ProblemDetails.
+            return Redirect(request, ConsoleUrl(status, article, ("error", "select")));
+        }
         if (errors.Count > 0)
         {
             return Problems.Validation(errors, "Nothing was changed.");
@@ -347,6 +352,10 @@ public sealed partial class ModerationConsole(
 
     private ConsoleNoticeView? Notice(IQueryCollection query)
     {
+        if (query["error"] == "select")
+        {
+            return new("Select one or more comments first: nothing was changed.", true, null, null);
+        }
         if (query["missing"] == "1" && query["done"].Count == 0)
         {
             return new("That comment no longer exists (it may have been erased): nothing was changed.", true, null, null);

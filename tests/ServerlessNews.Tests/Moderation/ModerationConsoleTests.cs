@@ -176,6 +176,18 @@ public sealed class ModerationConsoleTests(CommentsFixture server) : IClassFixtu
         Assert.Equal(HttpStatusCode.BadRequest, (await server.Client.SendAsync(CommentsFixture.Moderation(HttpMethod.Post, $"comments/console-bad/{id}/publish"))).StatusCode);
         Assert.Equal(CommentStatus.Held, (await server.CommentAsync("console-bad", id))!.Status);
 
+        // A bulk button with nothing ticked: the console says so; the script's JSON call gets ProblemDetails naming the field.
+        var none = await _console.Http.SendAsync(ConsoleClient.Post(cookie, ("csrf", csrf), ("do", "spam"), ("status", "held")));
+        Assert.Equal(HttpStatusCode.SeeOther, none.StatusCode);
+        Assert.Equal("Select one or more comments first: nothing was changed.",
+            Html.Parse(await (await _console.Http.SendAsync(ConsoleClient.Get(none.Headers.Location!.OriginalString, cookie))).Content.ReadAsStringAsync())
+                .QuerySelector("#notice p.error")?.TextContent);
+        var noneJson = ConsoleClient.Post(cookie, ("csrf", csrf), ("do", "spam"));
+        noneJson.Headers.Add("Accept", "application/json");
+        var noneProblem = await _console.Http.SendAsync(noneJson);
+        Assert.Equal(HttpStatusCode.BadRequest, noneProblem.StatusCode);
+        Assert.True((await noneProblem.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("item", out _));
+
         // Deciding what is already decided: 200, the same comment, nothing changed.
         await server.ModerateAsync("console-bad", id, "reject");
         var decidedAt = (await server.CommentAsync("console-bad", id))!.DecidedAt;
