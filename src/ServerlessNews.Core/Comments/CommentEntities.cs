@@ -103,4 +103,7 @@ public sealed class CommenterRef : ITableEntity
 }
 
 /// <summary>The <c>moderate</c> queue message.</summary>
-public sealed record ModerateMessage(string ArticleId, string CommentId);
+public sealed record ModerateMessage(string ArticleId, string CommentId)
+{
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, CommentsJsonContext.Default.ModerateMessage);
+}

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -18,9 +17,10 @@ namespace ServerlessNews.Comments;
 /// <c>#comment-pending</c> fragment, which the page shows as "awaiting moderation" without JavaScript
 /// (CSS <c>:target</c>); a form with errors gets a page listing them (<see cref="CommentFormErrorsPage"/>). JSON gets
 /// 202 or ProblemDetails.
-/// An accepted comment costs one Table write (its row) and one queue send: the article comes from a short-lived
-/// cache, the flood window is kept in memory, and the moderator registers the comment in the status and
-/// commenter indexes and applies the checks that need every instance's view (flood, article still published).
+/// An accepted comment costs two Table writes side by side (its row and its pending index row, so moderators,
+/// export and erasure see it at once) and one queue send: the article comes from a short-lived cache, the flood
+/// window is kept in memory, and the moderator registers the comment under its commenter and applies the checks
+/// that need every instance's view (flood, article still published).
 /// A reply also reads its parent.
 /// </summary>
 public sealed partial class CommentIntakeHandler(
@@ -128,22 +128,17 @@ public sealed partial class CommentIntakeHandler(
             PageCurrent = true,
         };
         comment.CommentId = comment.RowKey;
-        var stored = false;
         try
         {
             await store.AddAsync(comment, ct);
-            stored = true;
-            await _moderate.SendMessageAsync(JsonSerializer.Serialize(new ModerateMessage(comment.ArticleId, comment.CommentId), CommentsJsonContext.Default.ModerateMessage), ct);
+            await _moderate.SendMessageAsync(new ModerateMessage(comment.ArticleId, comment.CommentId).ToJson(), ct);
         }
         catch
         {
-            // Not accepted (503, or the reader went away): the reader may retry at once, and a row no message refers
-            // to would never be moderated.
+            // Not accepted (503, or the reader went away): the reader may retry at once. Either of its two rows may
+            // have been stored.
             flood.Release(ipHash, emailHash, now);
-            if (stored)
-            {
-                await RemoveUnqueuedAsync(comment);
-            }
+            await RemoveUnqueuedAsync(comment);
             throw;
         }
         LogAccepted(comment.ArticleId, comment.CommentId);
@@ -167,7 +162,7 @@ public sealed partial class CommentIntakeHandler(
     {
         try
         {
-            await store.DeleteRowAsync(comment, CancellationToken.None);
+            await store.DeleteNewAsync(comment, CancellationToken.None);
         }
         catch (Exception e) when (Problems.IsStorageOutage(e))
         {
@@ -232,7 +227,7 @@ public sealed partial class CommentIntakeHandler(
     [LoggerMessage(Level = LogLevel.Information, Message = "Accepted comment {CommentId} on article {ArticleId} for moderation")]
     private partial void LogAccepted(string articleId, string commentId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Comment {CommentId} on article {ArticleId} was stored but could be neither queued nor removed (storage unavailable): its row stays, pending and unlisted")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Comment {CommentId} on article {ArticleId} was stored but could be neither queued nor removed (storage unavailable): its rows stay, listed as pending, and the next start of a host queues it")]
     private partial void LogUnqueued(string articleId, string commentId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused a comment on article {ArticleId}: flood window")]
