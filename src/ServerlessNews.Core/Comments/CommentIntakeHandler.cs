@@ -13,10 +13,10 @@ namespace ServerlessNews.Comments;
 
 /// <summary>
 /// <c>POST /api/comments</c>: validates, stores the comment as pending and queues it for moderation before
-/// answering. The page's form (form-encoded) gets 303 back to the article with a signed token and the
-/// <c>#comment-pending</c> fragment, which the page shows as "awaiting moderation" without JavaScript
-/// (CSS <c>:target</c>); a form with errors gets a page listing them (<see cref="CommentFormErrorsPage"/>). JSON gets
-/// 202 or ProblemDetails.
+/// answering. The page's form without JavaScript (form-encoded) gets 303 back to the article's
+/// <c>#comment-pending</c> fragment, which the page shows as "awaiting moderation" (CSS <c>:target</c>); a form with
+/// errors gets a page listing them with the form again (<see cref="CommentFormErrorsPage"/>). JSON (the page's script,
+/// other clients) gets 202 with a signed token for the comment's status, or ProblemDetails.
 /// An accepted comment costs two Table writes side by side (its row and its pending index row, so moderators,
 /// export and erasure see it at once) and one queue send: the article comes from a short-lived cache, the flood
 /// window is kept in memory, and the moderator registers the comment under its commenter and applies the checks
@@ -85,7 +85,7 @@ public sealed partial class CommentIntakeHandler(
                 article = await articles.GetAsync(posted!.ArticleId!, ct);
             }
             // A reader who posted the form gets a page, not JSON: what was wrong, and the way back.
-            return TypedResults.Content(await formErrors.RenderAsync(errors, article, ct), "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status400BadRequest);
+            return TypedResults.Content(await formErrors.RenderAsync(errors, article, posted, ct), "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status400BadRequest);
         }
 
         var ipHash = keys.IpHash(ClientAddress.BucketOf(request, Options.TrustForwardedFor));
@@ -155,7 +155,37 @@ public sealed partial class CommentIntakeHandler(
         }
         var token = keys.PendingToken(comment.ArticleId, comment.CommentId, Options.PendingTokenLifetime);
         var statusUrl = "/api/comments/pending?token=" + Uri.EscapeDataString(token);
-        return TypedResults.Accepted(statusUrl, new AcceptedComment(comment.CommentId, comment.ArticleId, comment.Status, statusUrl));
+        return TypedResults.Accepted(statusUrl, new AcceptedComment(comment.CommentId, comment.ArticleId, comment.Status, statusUrl, token));
+    }
+
+    /// <summary>
+    /// <c>GET /api/comments/reply?articleId=&amp;parentId=</c>: the form for a reply to one comment, as a page, for a
+    /// reader without JavaScript (the page's reply links lead here; with JavaScript they move the page's own form).
+    /// The same checks as a post: a reply to a comment that cannot take one gets the error page instead.
+    /// </summary>
+    public async Task<IResult> ReplyFormAsync(HttpRequest request, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var form = new CommentForm(request.Query["articleId"].ToString(), request.Query["parentId"].ToString(), null, null, null, null, null);
+        if (!SubmissionParser.IsValidArticleId(form.ArticleId))
+        {
+            errors.Add("articleId", "is not an article id.");
+        }
+        if (!CommentKeys.IsCommentId(form.ParentId))
+        {
+            errors.Add("parentId", "is not a comment id.");
+        }
+        if (!errors.IsEmpty)
+        {
+            return Problems.Validation(errors.ToDictionary());
+        }
+        var (article, parent) = await CheckTargetAsync(form, errors, ct);
+        if (article is not null && parent is not null && errors.IsEmpty)
+        {
+            return TypedResults.Content(await formErrors.RenderReplyAsync(article, parent, ct), "text/html; charset=utf-8", Encoding.UTF8);
+        }
+        return TypedResults.Content(await formErrors.RenderAsync(errors, article, form with { ParentId = null }, ct), "text/html; charset=utf-8", Encoding.UTF8,
+            StatusCodes.Status404NotFound);
     }
 
     private async Task RemoveUnqueuedAsync(CommentEntity comment)
@@ -237,4 +267,5 @@ public sealed partial class CommentIntakeHandler(
     private partial void LogRateLimited(string articleId, string limit);
 }
 
-public sealed record AcceptedComment(string Id, string ArticleId, string Status, string StatusUrl);
+/// <param name="Token">For the <c>Comment-Token</c> header of <c>GET /api/comments/pending</c> (the page's script sends it so).</param>
+public sealed record AcceptedComment(string Id, string ArticleId, string Status, string StatusUrl, string Token);
