@@ -17,10 +17,10 @@ namespace ServerlessNews.Comments;
 /// <c>#comment-pending</c> fragment, which the page shows as "awaiting moderation" (CSS <c>:target</c>); a form with
 /// errors gets a page listing them with the form again (<see cref="CommentFormErrorsPage"/>). JSON (the page's script,
 /// other clients) gets 202 with a signed token for the comment's status, or ProblemDetails.
-/// An accepted comment costs two Table writes side by side (its row and its pending index row, so moderators,
-/// export and erasure see it at once) and one queue send: the article comes from a short-lived cache, the flood
-/// window is kept in memory, and the moderator registers the comment under its commenter and applies the checks
-/// that need every instance's view (flood, article still published).
+/// An accepted comment costs one Table write (its row in the pending index, so moderators, export and erasure see it
+/// at once) and one queue send: the article comes from a short-lived cache, the flood window is kept in memory, and
+/// the moderator writes the row of record, registers the comment under its commenter and applies the checks that
+/// need every instance's view (flood, article still published).
 /// A reply also reads its parent.
 /// </summary>
 public sealed partial class CommentIntakeHandler(
@@ -135,8 +135,7 @@ public sealed partial class CommentIntakeHandler(
         }
         catch
         {
-            // Not accepted (503, or the reader went away): the reader may retry at once. Either of its two rows may
-            // have been stored.
+            // Not accepted (503, or the reader went away): the reader may retry at once, and the row goes.
             flood.Release(ipHash, emailHash, now);
             await RemoveUnqueuedAsync(comment);
             throw;
@@ -257,7 +256,7 @@ public sealed partial class CommentIntakeHandler(
     [LoggerMessage(Level = LogLevel.Information, Message = "Accepted comment {CommentId} on article {ArticleId} for moderation")]
     private partial void LogAccepted(string articleId, string commentId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Comment {CommentId} on article {ArticleId} was stored but could be neither queued nor removed (storage unavailable): its rows stay, listed as pending, and the next start of a host queues it")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Comment {CommentId} on article {ArticleId} was stored but could be neither queued nor removed (storage unavailable): its row stays, listed as pending, and the next start of a host queues it")]
     private partial void LogUnqueued(string articleId, string commentId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused a comment on article {ArticleId}: flood window")]

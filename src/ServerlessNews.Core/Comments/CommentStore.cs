@@ -5,36 +5,53 @@ using ServerlessNews.Storage;
 namespace ServerlessNews.Comments;
 
 /// <summary>
-/// The <c>comments</c> and <c>commenters</c> tables. Intake writes a new comment's row of record and its row in the
-/// pending index together, so that moderators list it and export and erasure find it (by its keyed email hash in
-/// that small partition) from the moment it is accepted; the commenter row follows when the moderator registers it.
-/// Later changes write the row of record first; the index and commenter rows are repaired by the next step that
-/// touches the comment, so a crash between two writes leaves nothing that a retry does not finish.
+/// The <c>comments</c> and <c>commenters</c> tables. Intake writes one row, the new comment's row in the pending
+/// index, so that moderators list it and export and erasure find it (by its keyed email hash in that small
+/// partition) from the moment it is accepted; the moderator records it (its row of record, in the article's
+/// partition) and registers it under its commenter before deciding. Until then <see cref="GetAsync"/> finds the
+/// pending row. Later changes write the row of record first; the index and commenter rows are repaired by the next
+/// step that touches the comment, so a crash between two writes leaves nothing that a retry does not finish.
 /// </summary>
 public sealed class CommentStore(TableServiceClient tables)
 {
     private readonly TableClient _comments = tables.GetTableClient(StorageNames.CommentsTable);
     private readonly TableClient _commenters = tables.GetTableClient(StorageNames.CommentersTable);
 
+    /// <summary>
+    /// The comment's row of record, or, for a comment accepted but not yet recorded by the moderator, its pending index
+    /// row (<see cref="CommentEntity.Recorded"/> false: read it, but <see cref="RecordAsync"/> it before changing it).
+    /// </summary>
     public async Task<CommentEntity?> GetAsync(string articleId, string commentId, CancellationToken ct)
     {
         var response = await _comments.GetEntityIfExistsAsync<CommentEntity>(articleId, commentId, cancellationToken: ct);
-        return response.HasValue ? response.Value : null;
+        if (response.HasValue)
+        {
+            return response.Value;
+        }
+        var accepted = await _comments.GetEntityIfExistsAsync<CommentEntity>(
+            CommentEntity.StatusPartition(CommentStatus.Pending), CommentEntity.StatusRowKey(articleId, commentId), cancellationToken: ct);
+        return accepted.HasValue ? accepted.Value!.AcceptedCopy() : null;
     }
 
-    /// <summary>
-    /// Stores a new comment: its row of record and its pending index row, side by side (the request waits for one
-    /// round trip, not two; measured in docs/benchmarks.md).
-    /// </summary>
-    public async Task AddAsync(CommentEntity comment, CancellationToken ct) =>
-        await Task.WhenAll(_comments.AddEntityAsync(comment, ct), _comments.UpsertEntityAsync(comment.IndexRow(), TableUpdateMode.Replace, ct));
-
-    /// <summary>Deletes a new comment whose moderate message could not be sent (only its two rows exist).</summary>
-    public async Task DeleteNewAsync(CommentEntity comment, CancellationToken ct)
+    /// <summary>Writes the row of record of a comment intake stored only in the pending index (idempotent).</summary>
+    public async Task RecordAsync(CommentEntity accepted, CancellationToken ct)
     {
-        await _comments.DeleteEntityAsync(comment.PartitionKey, comment.RowKey, cancellationToken: ct);
-        await _comments.DeleteEntityAsync(CommentEntity.StatusPartition(CommentStatus.Pending), CommentEntity.StatusRowKey(comment.ArticleId, comment.CommentId), cancellationToken: ct);
+        try
+        {
+            await _comments.AddEntityAsync(accepted.CopyFor(accepted.ArticleId, accepted.CommentId), ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Recorded already (a concurrent delivery, or a moderator's decision).
+        }
     }
+
+    /// <summary>Stores a new comment: its pending index row, the one write of the request path.</summary>
+    public async Task AddAsync(CommentEntity comment, CancellationToken ct) => await _comments.AddEntityAsync(comment.IndexRow(), ct);
+
+    /// <summary>Deletes a new comment whose moderate message could not be sent (only its pending row exists).</summary>
+    public async Task DeleteNewAsync(CommentEntity comment, CancellationToken ct) =>
+        await _comments.DeleteEntityAsync(CommentEntity.StatusPartition(CommentStatus.Pending), CommentEntity.StatusRowKey(comment.ArticleId, comment.CommentId), cancellationToken: ct);
 
     /// <summary>
     /// Writes a new comment's status index row and commenter row, so that moderators list it and export and erasure
