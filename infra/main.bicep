@@ -128,7 +128,7 @@ param inboxEventsSubscribe bool = false
 @description('Put Azure Front Door (Standard) in front: one origin for the site and /api, security headers. Adds its monthly base fee.')
 param frontDoorEnabled bool = false
 
-// Every page's own inline script (the comment form's reply links) is allowed by its hash, not by
+// Every page's own inline script (the comment form's reply links and pending view) is allowed by its hash, not by
 // 'unsafe-inline': a script injected into a page runs nowhere. A test recomputes the hashes from the theme.
 // The theme's inline <style> is allowed as such. Images come from the CMS's hosts (https).
 @description('Content-Security-Policy that Front Door sends with every answer. A theme override (templates container) with other inline scripts needs their sha256 hashes here.')
