@@ -1,5 +1,6 @@
 using Microsoft.Azure.WebJobs;
 using ServerlessNews.DevServer.Apis;
+using ServerlessNews.Hosting;
 using ServerlessNews.Site;
 using ServerlessNews.Storage;
 using ServerlessNews.Telemetry;
@@ -54,6 +55,7 @@ public static partial class DevServerApp
             });
             builder.Services.AddHostedService<SiteMaintenanceTimer>();
             builder.Services.AddHostedService<RefreshRecoveryAtStart>();
+            builder.Services.AddHostedService<UnfinishedWorkAtStart>();
             builder.Services.AddSingleton<ITypeLocator>(new TriggerTypeLocator(typeof(WebJobsTriggers)));
             builder.Services.TolerateSharedBlobListenerStop();
         }

@@ -4,7 +4,7 @@ using ServerlessNews.Comments;
 
 namespace ServerlessNews.Functions;
 
-/// <summary>Reader comments: posting one, and asking what became of it.</summary>
+/// <summary>Reader comments: posting one, asking what became of it, and the reply form without JavaScript.</summary>
 public sealed class CommentFunctions(CommentIntakeHandler intake, CommentStatusHandler status)
 {
     /// <summary>A reader posts a comment (the article page's form, or JSON); it is stored as pending and queued for moderation.</summary>
@@ -20,4 +20,11 @@ public sealed class CommentFunctions(CommentIntakeHandler intake, CommentStatusH
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "comments/pending")] HttpRequest request,
         CancellationToken cancellationToken) =>
         status.HandleAsync(request, cancellationToken);
+
+    /// <summary>The form for a reply to one comment, as a page: where a comment's reply link leads without JavaScript.</summary>
+    [Function(nameof(ReplyForm))]
+    public Task<IResult> ReplyForm(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "comments/reply")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        intake.ReplyFormAsync(request, cancellationToken);
 }

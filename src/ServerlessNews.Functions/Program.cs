@@ -14,5 +14,6 @@ builder.UseWhen<HttpProblemsMiddleware>(HttpProblemsMiddleware.IsHttpTrigger);
 builder.Services.AddServerlessNews(builder.Configuration);
 // Only a host that runs the refresh trigger queues again, at start, what a killed one may still hold.
 builder.Services.AddHostedService<RefreshRecoveryAtStart>();
+builder.Services.AddHostedService<UnfinishedWorkAtStart>();
 builder.Services.AddServerlessNewsTelemetry(builder.Configuration).UseFunctionsWorkerDefaults();
 return await HostStartup.RunAsync(builder.Build());

@@ -15,7 +15,8 @@ public static class CommentStatus
 }
 
 /// <summary>
-/// One comment. In the <c>comments</c> table it is stored twice: the row of record
+/// One comment. In the <c>comments</c> table it is stored twice (intake writes only the second; the moderator records
+/// the first before deciding): the row of record
 /// (PartitionKey = article id, RowKey = comment id, so an article's comments are one partition query in
 /// time order) and a copy in its status partition (PartitionKey = "status|held", RowKey = comment id + "|" +
 /// article id) so moderators list a status across articles without a table scan. Article ids never
@@ -75,6 +76,18 @@ public sealed class CommentEntity : ITableEntity
     }
 
     public CommentEntity IndexRow() => CopyFor(StatusPartition(Status), StatusRowKey(ArticleId, CommentId));
+
+    /// <summary>False for a comment read from its pending index row because it has no row of record yet.</summary>
+    [System.Runtime.Serialization.IgnoreDataMember]
+    public bool Recorded { get; private set; } = true;
+
+    /// <summary>A pending index row as the row of record it stands for, until the moderator records it.</summary>
+    public CommentEntity AcceptedCopy()
+    {
+        var copy = CopyFor(ArticleId, CommentId);
+        copy.Recorded = false;
+        return copy;
+    }
 }
 
 /// <summary>
@@ -103,4 +116,7 @@ public sealed class CommenterRef : ITableEntity
 }
 
 /// <summary>The <c>moderate</c> queue message.</summary>
-public sealed record ModerateMessage(string ArticleId, string CommentId);
+public sealed record ModerateMessage(string ArticleId, string CommentId)
+{
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, CommentsJsonContext.Default.ModerateMessage);
+}

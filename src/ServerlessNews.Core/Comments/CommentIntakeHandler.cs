@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -14,13 +13,14 @@ namespace ServerlessNews.Comments;
 
 /// <summary>
 /// <c>POST /api/comments</c>: validates, stores the comment as pending and queues it for moderation before
-/// answering. The page's form (form-encoded) gets 303 back to the article with a signed token and the
-/// <c>#comment-pending</c> fragment, which the page shows as "awaiting moderation" without JavaScript
-/// (CSS <c>:target</c>); a form with errors gets a page listing them (<see cref="CommentFormErrorsPage"/>). JSON gets
-/// 202 or ProblemDetails.
-/// An accepted comment costs one Table write (its row) and one queue send: the article comes from a short-lived
-/// cache, the flood window is kept in memory, and the moderator registers the comment in the status and
-/// commenter indexes and applies the checks that need every instance's view (flood, article still published).
+/// answering. The page's form without JavaScript (form-encoded) gets 303 back to the article's
+/// <c>#comment-pending</c> fragment, which the page shows as "awaiting moderation" (CSS <c>:target</c>); a form with
+/// errors gets a page listing them with the form again (<see cref="CommentFormErrorsPage"/>). JSON (the page's script,
+/// other clients) gets 202 with a signed token for the comment's status, or ProblemDetails.
+/// An accepted comment costs one Table write (its row in the pending index, so moderators, export and erasure see it
+/// at once) and one queue send: the article comes from a short-lived cache, the flood window is kept in memory, and
+/// the moderator writes the row of record, registers the comment under its commenter and applies the checks that
+/// need every instance's view (flood, article still published).
 /// A reply also reads its parent.
 /// </summary>
 public sealed partial class CommentIntakeHandler(
@@ -85,7 +85,7 @@ public sealed partial class CommentIntakeHandler(
                 article = await articles.GetAsync(posted!.ArticleId!, ct);
             }
             // A reader who posted the form gets a page, not JSON: what was wrong, and the way back.
-            return TypedResults.Content(await formErrors.RenderAsync(errors, article, ct), "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status400BadRequest);
+            return TypedResults.Content(await formErrors.RenderAsync(errors, article, posted, ct), "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status400BadRequest);
         }
 
         var ipHash = keys.IpHash(ClientAddress.BucketOf(request, Options.TrustForwardedFor));
@@ -128,22 +128,16 @@ public sealed partial class CommentIntakeHandler(
             PageCurrent = true,
         };
         comment.CommentId = comment.RowKey;
-        var stored = false;
         try
         {
             await store.AddAsync(comment, ct);
-            stored = true;
-            await _moderate.SendMessageAsync(JsonSerializer.Serialize(new ModerateMessage(comment.ArticleId, comment.CommentId), CommentsJsonContext.Default.ModerateMessage), ct);
+            await _moderate.SendMessageAsync(new ModerateMessage(comment.ArticleId, comment.CommentId).ToJson(), ct);
         }
         catch
         {
-            // Not accepted (503, or the reader went away): the reader may retry at once, and a row no message refers
-            // to would never be moderated.
+            // Not accepted (503, or the reader went away): the reader may retry at once, and the row goes.
             flood.Release(ipHash, emailHash, now);
-            if (stored)
-            {
-                await RemoveUnqueuedAsync(comment);
-            }
+            await RemoveUnqueuedAsync(comment);
             throw;
         }
         LogAccepted(comment.ArticleId, comment.CommentId);
@@ -160,14 +154,44 @@ public sealed partial class CommentIntakeHandler(
         }
         var token = keys.PendingToken(comment.ArticleId, comment.CommentId, Options.PendingTokenLifetime);
         var statusUrl = "/api/comments/pending?token=" + Uri.EscapeDataString(token);
-        return TypedResults.Accepted(statusUrl, new AcceptedComment(comment.CommentId, comment.ArticleId, comment.Status, statusUrl));
+        return TypedResults.Accepted(statusUrl, new AcceptedComment(comment.CommentId, comment.ArticleId, comment.Status, statusUrl, token));
+    }
+
+    /// <summary>
+    /// <c>GET /api/comments/reply?articleId=&amp;parentId=</c>: the form for a reply to one comment, as a page, for a
+    /// reader without JavaScript (the page's reply links lead here; with JavaScript they move the page's own form).
+    /// The same checks as a post: a reply to a comment that cannot take one gets the error page instead.
+    /// </summary>
+    public async Task<IResult> ReplyFormAsync(HttpRequest request, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var form = new CommentForm(request.Query["articleId"].ToString(), request.Query["parentId"].ToString(), null, null, null, null, null);
+        if (!SubmissionParser.IsValidArticleId(form.ArticleId))
+        {
+            errors.Add("articleId", "is not an article id.");
+        }
+        if (!CommentKeys.IsCommentId(form.ParentId))
+        {
+            errors.Add("parentId", "is not a comment id.");
+        }
+        if (!errors.IsEmpty)
+        {
+            return Problems.Validation(errors.ToDictionary());
+        }
+        var (article, parent) = await CheckTargetAsync(form, errors, ct);
+        if (article is not null && parent is not null && errors.IsEmpty)
+        {
+            return TypedResults.Content(await formErrors.RenderReplyAsync(article, parent, ct), "text/html; charset=utf-8", Encoding.UTF8);
+        }
+        return TypedResults.Content(await formErrors.RenderAsync(errors, article, form with { ParentId = null }, ct), "text/html; charset=utf-8", Encoding.UTF8,
+            StatusCodes.Status404NotFound);
     }
 
     private async Task RemoveUnqueuedAsync(CommentEntity comment)
     {
         try
         {
-            await store.DeleteRowAsync(comment, CancellationToken.None);
+            await store.DeleteNewAsync(comment, CancellationToken.None);
         }
         catch (Exception e) when (Problems.IsStorageOutage(e))
         {
@@ -232,7 +256,7 @@ public sealed partial class CommentIntakeHandler(
     [LoggerMessage(Level = LogLevel.Information, Message = "Accepted comment {CommentId} on article {ArticleId} for moderation")]
     private partial void LogAccepted(string articleId, string commentId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Comment {CommentId} on article {ArticleId} was stored but could be neither queued nor removed (storage unavailable): its row stays, pending and unlisted")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Comment {CommentId} on article {ArticleId} was stored but could be neither queued nor removed (storage unavailable): its row stays, listed as pending, and the next start of a host queues it")]
     private partial void LogUnqueued(string articleId, string commentId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused a comment on article {ArticleId}: flood window")]
@@ -242,4 +266,5 @@ public sealed partial class CommentIntakeHandler(
     private partial void LogRateLimited(string articleId, string limit);
 }
 
-public sealed record AcceptedComment(string Id, string ArticleId, string Status, string StatusUrl);
+/// <param name="Token">For the <c>Comment-Token</c> header of <c>GET /api/comments/pending</c> (the page's script sends it so).</param>
+public sealed record AcceptedComment(string Id, string ArticleId, string Status, string StatusUrl, string Token);

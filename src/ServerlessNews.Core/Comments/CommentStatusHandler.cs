@@ -4,24 +4,30 @@ using ServerlessNews.Http;
 namespace ServerlessNews.Comments;
 
 /// <summary>
-/// <c>GET /api/comments/pending?token=</c>: what became of the comment a signed token (handed out when it was
-/// posted) refers to. Only its status: the author holds the token, so nothing beyond what they know is revealed.
+/// <c>GET /api/comments/pending</c> with the <c>Comment-Token</c> header (or <c>?token=</c>): what became of the comment
+/// a signed token (handed out when it was posted) refers to. Only its status: the author holds the token, so nothing
+/// beyond what they know is revealed. The page's script sends the header, so the token stays out of URLs and logs.
 /// </summary>
 public sealed class CommentStatusHandler(CommentStore store, CommentKeys keys)
 {
+    public const string TokenHeader = "Comment-Token";
+
     public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct)
     {
-        if (keys.ReadPendingToken(request.Query["token"].ToString()) is not { } ids)
+        var token = request.Headers[TokenHeader].ToString() is { Length: > 0 } header ? header : request.Query["token"].ToString();
+        if (keys.ReadPendingToken(token) is not { } ids)
         {
             return Problems.Validation(new() { ["token"] = ["is missing, malformed or expired."] });
         }
         var comment = await store.GetAsync(ids.ArticleId, ids.CommentId, ct);
-        var status = comment?.Status switch
+        var status = comment switch
         {
             null => "removed",
-            CommentStatus.Approved => CommentStatus.Approved,
-            // Spam and rejection are not told apart from waiting, so a spammer learns nothing from the answer.
-            CommentStatus.Spam or CommentStatus.Rejected or CommentStatus.Held or CommentStatus.Pending => "awaiting moderation",
+            // Approved once its page shows it, so that the author who reloads finds it there.
+            { Status: CommentStatus.Approved, PageCurrent: true } => CommentStatus.Approved,
+            // A rejection (a moderator's, a closed article's, a duplicate's) is told, so the author stops waiting; spam
+            // is not told apart from waiting, so a spammer learns nothing from the answer.
+            { Status: CommentStatus.Rejected } => CommentStatus.Rejected,
             _ => "awaiting moderation",
         };
         return TypedResults.Ok(new PendingCommentStatus(ids.ArticleId, ids.CommentId, status));

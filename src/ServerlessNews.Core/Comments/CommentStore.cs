@@ -5,28 +5,53 @@ using ServerlessNews.Storage;
 namespace ServerlessNews.Comments;
 
 /// <summary>
-/// The <c>comments</c> and <c>commenters</c> tables. The row of record is always written first (on intake it is the
-/// only write); the status index and commenter rows follow (the moderator registers a new comment before deciding
-/// it) and are repaired by the next step that touches the comment, so a crash between two writes leaves nothing
-/// that a retry does not finish.
+/// The <c>comments</c> and <c>commenters</c> tables. Intake writes one row, the new comment's row in the pending
+/// index, so that moderators list it and export and erasure find it (by its keyed email hash in that small
+/// partition) from the moment it is accepted; the moderator records it (its row of record, in the article's
+/// partition) and registers it under its commenter before deciding. Until then <see cref="GetAsync"/> finds the
+/// pending row. Later changes write the row of record first; the index and commenter rows are repaired by the next
+/// step that touches the comment, so a crash between two writes leaves nothing that a retry does not finish.
 /// </summary>
 public sealed class CommentStore(TableServiceClient tables)
 {
     private readonly TableClient _comments = tables.GetTableClient(StorageNames.CommentsTable);
     private readonly TableClient _commenters = tables.GetTableClient(StorageNames.CommentersTable);
 
+    /// <summary>
+    /// The comment's row of record, or, for a comment accepted but not yet recorded by the moderator, its pending index
+    /// row (<see cref="CommentEntity.Recorded"/> false: read it, but <see cref="RecordAsync"/> it before changing it).
+    /// </summary>
     public async Task<CommentEntity?> GetAsync(string articleId, string commentId, CancellationToken ct)
     {
         var response = await _comments.GetEntityIfExistsAsync<CommentEntity>(articleId, commentId, cancellationToken: ct);
-        return response.HasValue ? response.Value : null;
+        if (response.HasValue)
+        {
+            return response.Value;
+        }
+        var accepted = await _comments.GetEntityIfExistsAsync<CommentEntity>(
+            CommentEntity.StatusPartition(CommentStatus.Pending), CommentEntity.StatusRowKey(articleId, commentId), cancellationToken: ct);
+        return accepted.HasValue ? accepted.Value!.AcceptedCopy() : null;
     }
 
-    /// <summary>Stores a new comment's row of record: the one write of the request path.</summary>
-    public async Task AddAsync(CommentEntity comment, CancellationToken ct) => await _comments.AddEntityAsync(comment, ct);
+    /// <summary>Writes the row of record of a comment intake stored only in the pending index (idempotent).</summary>
+    public async Task RecordAsync(CommentEntity accepted, CancellationToken ct)
+    {
+        try
+        {
+            await _comments.AddEntityAsync(accepted.CopyFor(accepted.ArticleId, accepted.CommentId), ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Recorded already (a concurrent delivery, or a moderator's decision).
+        }
+    }
 
-    /// <summary>Deletes a new comment's row of record whose moderate message could not be sent (nothing else exists yet).</summary>
-    public async Task DeleteRowAsync(CommentEntity comment, CancellationToken ct) =>
-        await _comments.DeleteEntityAsync(comment.PartitionKey, comment.RowKey, cancellationToken: ct);
+    /// <summary>Stores a new comment: its pending index row, the one write of the request path.</summary>
+    public async Task AddAsync(CommentEntity comment, CancellationToken ct) => await _comments.AddEntityAsync(comment.IndexRow(), ct);
+
+    /// <summary>Deletes a new comment whose moderate message could not be sent (only its pending row exists).</summary>
+    public async Task DeleteNewAsync(CommentEntity comment, CancellationToken ct) =>
+        await _comments.DeleteEntityAsync(CommentEntity.StatusPartition(CommentStatus.Pending), CommentEntity.StatusRowKey(comment.ArticleId, comment.CommentId), cancellationToken: ct);
 
     /// <summary>
     /// Writes a new comment's status index row and commenter row, so that moderators list it and export and erasure
@@ -62,6 +87,28 @@ public sealed class CommentStore(TableServiceClient tables)
             ids.Add(row.RowKey[(row.RowKey.IndexOf('|', StringComparison.Ordinal) + 1)..]);
         }
         return ids;
+    }
+
+    /// <summary>
+    /// The comments whose moderation may be unfinished: every pending one (intake indexes it as pending at once), and
+    /// those decided since <paramref name="since"/> whose decision had yet to reach their page when indexed. A
+    /// decision older than that is one whose moderate message no host can still hold.
+    /// </summary>
+    public async Task<List<ModerateMessage>> UnfinishedAsync(DateTimeOffset since, CancellationToken ct)
+    {
+        var found = new List<ModerateMessage>();
+        foreach (var status in CommentStatus.All)
+        {
+            var partition = CommentEntity.StatusPartition(status);
+            var filter = status == CommentStatus.Pending
+                ? TableClient.CreateQueryFilter($"PartitionKey eq {partition}")
+                : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and Timestamp ge {since} and PageCurrent eq {false}");
+            await foreach (var row in _comments.QueryAsync<CommentEntity>(filter, select: [nameof(CommentEntity.ArticleId), nameof(CommentEntity.CommentId)], cancellationToken: ct))
+            {
+                found.Add(new ModerateMessage(row.ArticleId, row.CommentId));
+            }
+        }
+        return found;
     }
 
     /// <summary>An earlier comment on the same article with the same content hash, if any.</summary>
@@ -183,15 +230,29 @@ public sealed class CommentStore(TableServiceClient tables)
         return null;
     }
 
-    /// <summary>Every comment of one commenter, through their partition of <c>commenters</c>.</summary>
+    /// <summary>
+    /// Every comment of one commenter: through their partition of <c>commenters</c>, and the pending index for those
+    /// accepted but not yet registered there (still in the moderate queue).
+    /// </summary>
     public async Task<List<CommentEntity>> ListByCommenterAsync(string emailHash, CancellationToken ct)
     {
-        var comments = new List<CommentEntity>();
-        var filter = TableClient.CreateQueryFilter<CommenterRef>(r =>
+        var ids = new HashSet<(string ArticleId, string CommentId)>();
+        var refs = TableClient.CreateQueryFilter<CommenterRef>(r =>
             r.PartitionKey == emailHash && r.RowKey.CompareTo(CommenterRef.RowPrefix) >= 0 && r.RowKey.CompareTo("c}") < 0);
-        await foreach (var row in _commenters.QueryAsync<CommenterRef>(filter, cancellationToken: ct))
+        await foreach (var row in _commenters.QueryAsync<CommenterRef>(refs, select: [nameof(CommenterRef.ArticleId), nameof(CommenterRef.CommentId)], cancellationToken: ct))
         {
-            if (await GetAsync(row.ArticleId, row.CommentId, ct) is { } comment)
+            ids.Add((row.ArticleId, row.CommentId));
+        }
+        var pending = TableClient.CreateQueryFilter<CommentEntity>(c =>
+            c.PartitionKey == CommentEntity.StatusPartition(CommentStatus.Pending) && c.EmailHash == emailHash);
+        await foreach (var row in _comments.QueryAsync<CommentEntity>(pending, select: [nameof(CommentEntity.ArticleId), nameof(CommentEntity.CommentId)], cancellationToken: ct))
+        {
+            ids.Add((row.ArticleId, row.CommentId));
+        }
+        var comments = new List<CommentEntity>();
+        foreach (var (articleId, commentId) in ids.OrderBy(i => i.CommentId, StringComparer.Ordinal))
+        {
+            if (await GetAsync(articleId, commentId, ct) is { } comment)
             {
                 comments.Add(comment);
             }

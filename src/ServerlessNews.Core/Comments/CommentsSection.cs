@@ -24,16 +24,8 @@ public sealed partial class CommentsSection(
         var comments = new CommentsView(approved.Count, Thread(approved, o.MaxDepth, bodies));
 
         var closesAt = o.CloseAfterDays > 0 ? document.Article.PublishedAt.AddDays(o.CloseAfterDays) : (DateTimeOffset?)null;
-        var apiBase = (o.ApiBaseUrl.Length > 0 ? o.ApiBaseUrl : site.Value.BaseUrl).TrimEnd('/');
-        var form = new CommentFormView(
-            Action: apiBase + "/api/comments",
-            ArticleId: document.Article.Id,
-            // By the site's clock, so that the page is the same whenever in the period it is rendered.
-            Open: clock.IsOpenThroughout(closesAt, scope.AsOf ?? clock.Now),
-            MaxLength: o.MaxLength,
-            MaxNameLength: CommentForm.MaxNameLength,
-            MaxEmailLength: CommentForm.MaxEmailLength,
-            MaxWebsiteLength: CommentForm.MaxWebsiteLength);
+        // By the site's clock, so that the page is the same whenever in the period it is rendered.
+        var form = CommentFormView.For(document.Article.Id, clock.IsOpenThroughout(closesAt, scope.AsOf ?? clock.Now), o, site.Value);
         return context =>
         {
             context.SetValue("comments", comments);
@@ -142,5 +134,14 @@ public sealed record CommentView(
 
 public sealed record CommentsView(int Count, IReadOnlyList<CommentView> Items);
 
+/// <param name="ApiBase">Where the API answers (the site's URL unless set apart): the form posts there, reply links lead there.</param>
 public sealed record CommentFormView(
-    string Action, string ArticleId, bool Open, int MaxLength, int MaxNameLength, int MaxEmailLength, int MaxWebsiteLength);
+    string Action, string ApiBase, string ArticleId, bool Open, int MaxLength, int MaxNameLength, int MaxEmailLength, int MaxWebsiteLength)
+{
+    public static CommentFormView For(string articleId, bool open, CommentOptions options, SiteOptions site)
+    {
+        var apiBase = (options.ApiBaseUrl.Length > 0 ? options.ApiBaseUrl : site.BaseUrl).TrimEnd('/');
+        return new(apiBase + "/api/comments", apiBase, articleId, open, options.MaxLength,
+            CommentForm.MaxNameLength, CommentForm.MaxEmailLength, CommentForm.MaxWebsiteLength);
+    }
+}

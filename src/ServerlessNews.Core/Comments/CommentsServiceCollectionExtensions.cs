@@ -33,6 +33,7 @@ public static class CommentsServiceCollectionExtensions
         members.Register<CommentFormView>();
         members.Register<CommentFormErrorsView>();
         members.Register<FieldErrorView>();
+        members.Register<CommentFormValues>();
         return services;
     }
 }

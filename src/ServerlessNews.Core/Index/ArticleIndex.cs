@@ -134,6 +134,21 @@ public sealed class ArticleIndex(TableServiceClient tables)
     }
 
     /// <summary>
+    /// The revisions whose publish may be unfinished: accepted or retrying (never finished), and those published or
+    /// killed since <paramref name="since"/> (what follows the index may not have run). A scan of the table's revision
+    /// rows, filtered by the service: for a host's start, never for a request.
+    /// </summary>
+    public async IAsyncEnumerable<RevisionEntity> UnfinishedRevisionsAsync(DateTimeOffset since, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"RowKey ge {RevisionEntity.RowPrefix} and RowKey lt {RevisionEntity.RowEnd} and (State eq {ArticleStates.Accepted} or State eq {ArticleStates.Retrying} or (Timestamp ge {since} and (State eq {ArticleStates.Published} or State eq {ArticleStates.Killed})))");
+        await foreach (var row in _table.QueryAsync<RevisionEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
+        {
+            yield return row;
+        }
+    }
+
+    /// <summary>
     /// Records an accepted revision and its delivery, once the delivery's message is sent (a publish that got
     /// as far as its index transaction recorded both there). A re-delivery of the same revision keeps the
     /// first record; a record that the publisher created first (its state) gets what it lacks.

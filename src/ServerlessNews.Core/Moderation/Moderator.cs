@@ -5,8 +5,8 @@ using ServerlessNews.Comments;
 namespace ServerlessNews.Moderation;
 
 /// <summary>
-/// Decides comments and keeps their article pages current. The <c>moderate</c> message registers a pending
-/// comment (status index and commenter rows: intake wrote only its row of record), erases it if its commenter
+/// Decides comments and keeps their article pages current. The <c>moderate</c> message records and registers a
+/// pending comment (row of record and commenter row: intake wrote only its pending index row), erases it if its commenter
 /// was erased while it waited, and runs the pipeline on it; moderators' decisions come through
 /// <see cref="DecideAsync"/>. Idempotent: a re-delivered message finds the comment decided and its page
 /// current, and does nothing.
@@ -26,6 +26,11 @@ public sealed partial class Moderator(
             {
                 LogGone(message.ArticleId, message.CommentId);
                 return; // erased meanwhile
+            }
+            if (!comment.Recorded)
+            {
+                await store.RecordAsync(comment, ct);
+                continue;
             }
             if (comment.Status != CommentStatus.Pending)
             {
@@ -68,6 +73,12 @@ public sealed partial class Moderator(
             if (comment is null)
             {
                 return null;
+            }
+            if (!comment.Recorded)
+            {
+                // Decided before its message reached a moderator: recorded here, and the message finds it decided.
+                await store.RecordAsync(comment, ct);
+                continue;
             }
             if (comment.Status == status)
             {

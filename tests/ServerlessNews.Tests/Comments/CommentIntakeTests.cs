@@ -60,10 +60,11 @@ public sealed class CommentIntakeTests(CommentsFixture server) : IClassFixture<C
         Assert.Equal(64, comment.EmailHash.Length);
         var messages = (await server.Queue(StorageNames.ModerateQueue).PeekMessagesAsync(32)).Value;
         Assert.Contains(messages, m => m.MessageText.Contains(ids.CommentId, StringComparison.Ordinal));
-        // That is all the request wrote: the moderator registers the comment in the status index (and under its commenter).
+        // And its pending index row, so that moderators list it before any moderator runs (the moderator registers it
+        // under its commenter).
         Task<NullableResponse<TableEntity>> IndexRowAsync(string status) => server.Table(StorageNames.CommentsTable).GetEntityIfExistsAsync<TableEntity>(
             CommentEntity.StatusPartition(status), CommentEntity.StatusRowKey("intake-form", ids.CommentId));
-        Assert.False((await IndexRowAsync(CommentStatus.Pending)).HasValue);
+        Assert.True((await IndexRowAsync(CommentStatus.Pending)).HasValue);
 
         // The page says so without JavaScript: the fragment targets the notice, which CSS shows on :target.
         var page = Html.Parse((await server.PageAsync(path))!);
@@ -102,7 +103,20 @@ public sealed class CommentIntakeTests(CommentsFixture server) : IClassFixture<C
         Assert.Equal("https://tom.example.test/blog", stored!.Website);
         var pending = await server.Client.GetFromJsonAsync<JsonElement>(response.Headers.Location!.ToString());
         Assert.Equal("awaiting moderation", pending.GetProperty("status").GetString());
+
+        // The page's script sends the token in a header, out of URLs; a rejection is told, so the author stops waiting.
+        async Task<string?> StatusAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/comments/pending");
+            request.Headers.Add(CommentStatusHandler.TokenHeader, body.GetProperty("token").GetString());
+            return (await (await server.Client.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString();
+        }
         await server.DrainModerateQueueAsync();
+        Assert.Equal("awaiting moderation", await StatusAsync());
+        await server.ModerateAsync("intake-json", id, "reject");
+        Assert.Equal("rejected", await StatusAsync());
+        await server.ModerateAsync("intake-json", id, "approve");
+        Assert.Equal("approved", await StatusAsync());
     }
 
     [Fact]
@@ -146,25 +160,112 @@ public sealed class CommentIntakeTests(CommentsFixture server) : IClassFixture<C
         Assert.Equal(before, await CountCommentRowsAsync());
     }
 
+    /// <summary>Issue 22, point 4: each error links to its field, and the form comes back as typed, escaped (an XSS attempt typed in).</summary>
     [Fact]
-    public async Task A_form_with_errors_gets_a_page_listing_them_with_a_way_back()
+    public async Task A_form_with_errors_gets_the_sites_page_listing_each_error_linked_to_its_field_with_the_form_again_as_typed()
     {
         var path = await server.PublishAsync("intake-form-errors");
+        const string attack = "\"><script>alert(1)</script><img src=x onerror=alert(2)>";
         var fields = FormFields("intake-form-errors", "no-at-sign");
         fields["comment"] = "";
+        fields["name"] = "Ana " + attack;
+        fields["website"] = "javascript:alert(3)//" + attack;
         var response = await server.NoRedirects.SendAsync(server.Form(fields));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-        var page = Html.Parse(await response.Content.ReadAsStringAsync());
-        var problems = page.QuerySelectorAll(".errors li").Select(li => li.TextContent).ToArray();
-        Assert.Contains(problems, p => p.StartsWith("Email", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("Comment", StringComparison.Ordinal));
-        Assert.Equal(StorageFixture.BaseUrl + path + "#respond", page.QuerySelector("main a")!.GetAttribute("href"));
-        // A page of the site's theme, in its layout, that search engines leave out.
+        var html = await response.Content.ReadAsStringAsync();
+        var page = Html.Parse(html);
+        // A page of the site's theme, in its layout (the phone's viewport too), that search engines leave out.
         Assert.Equal("Your comment was not posted", page.QuerySelector("main h1")!.TextContent);
         Assert.Equal("The Test Times", page.QuerySelector("header .logo img")!.GetAttribute("alt"));
         Assert.Equal("noindex", page.Meta("robots"));
+        Assert.Equal("width=device-width, initial-scale=1", page.Meta("viewport"));
+        // Each error links to its field, which is marked invalid.
+        var links = page.QuerySelectorAll(".errors li a").ToDictionary(a => a.TextContent, a => a.GetAttribute("href"));
+        Assert.Equal(new Dictionary<string, string?> { ["Email"] = "#email", ["Comment"] = "#comment", ["Website"] = "#url" }, links);
+        var form = page.QuerySelector("main form.comment-form")!;
+        foreach (var href in links.Values)
+        {
+            Assert.Equal("true", form.QuerySelector(href!)!.GetAttribute("aria-invalid"));
+        }
+        Assert.Null(form.QuerySelector("#author")!.GetAttribute("aria-invalid"));
+        // The form again with what was typed, as text: the attack is a value, nothing of it runs.
+        Assert.Equal(StorageFixture.BaseUrl + "/api/comments", form.GetAttribute("action"));
+        Assert.Equal("intake-form-errors", form.QuerySelector("input[name=articleId]")!.GetAttribute("value"));
+        Assert.Equal("Ana " + attack, form.QuerySelector("input[name=name]")!.GetAttribute("value"));
+        Assert.Equal("no-at-sign", form.QuerySelector("input[name=email]")!.GetAttribute("value"));
+        Assert.Equal(fields["website"], form.QuerySelector("input[name=website]")!.GetAttribute("value"));
+        Assert.Empty(form.QuerySelectorAll("script, img"));
+        Assert.DoesNotContain("<script>alert(1)", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(page.All, e => e.Attributes.Any(a => a.Name.StartsWith("on", StringComparison.OrdinalIgnoreCase)));
+        Assert.Equal(StorageFixture.BaseUrl + path + "#respond", page.QuerySelectorAll("main a").Single(a => a.TextContent == "Back to the article").GetAttribute("href"));
+
+        // Valid HTML, by the Nu Html Checker.
+        var folder = Directory.CreateTempSubdirectory("comment-errors-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "errors.html"), html);
+            var messages = await NuHtmlChecker.CheckAsync(folder, ["errors.html"]);
+            Assert.True(!messages.Any(m => m.Type == "error"), string.Join("\n", messages.Select(m => $"{m.Line}: {m.Message}")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Issue 22, point 4: without JavaScript a comment's reply link opens a form with the parent set.</summary>
+    [Fact]
+    public async Task A_reply_without_javascript_stays_a_reply()
+    {
+        var path = await server.PublishAsync("intake-reply-nojs");
+        var parent = await server.PostAsync("intake-reply-nojs", "The first word.", name: "Dana");
+        await server.ModerateAsync("intake-reply-nojs", parent, "approve");
+        var article = Html.Parse((await server.PageAsync(path))!);
+        var link = article.QuerySelector($"#comment-{parent} a.comment-reply-link")!;
+
+        var response = await server.Client.GetAsync(new Uri(new Uri(link.GetAttribute("href")!).PathAndQuery, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = Html.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Reply to Dana", page.QuerySelector("main h1")!.TextContent);
+        Assert.Equal("Replying to Dana.", page.QuerySelector("main .reply-to")!.TextContent);
+        Assert.Equal("noindex", page.Meta("robots"));
+        var form = page.QuerySelector("main form.comment-form")!;
+        // The browser posts every field of the form: the parent is one of them.
+        var posted = form.QuerySelectorAll("input, textarea").Where(e => e.GetAttribute("name") is not null)
+            .ToDictionary(e => e.GetAttribute("name")!, e => e.GetAttribute("value") ?? "");
+        Assert.Equal(parent, posted["parentId"]);
+        var reader = server.NewReader();
+        posted["name"] = "Eli";
+        posted["email"] = reader.Email;
+        posted["comment"] = "A reply, without JavaScript.";
+        var reply = await server.NoRedirects.SendAsync(server.Form(posted, reader.Ip));
+
+        Assert.Equal(HttpStatusCode.SeeOther, reply.StatusCode);
+        var stored = await server.CommentAsync("intake-reply-nojs", reply.Headers.GetValues(CommentIntakeHandler.CommentIdHeader).Single());
+        Assert.Equal(parent, stored!.ParentId);
+        Assert.Equal(1, stored.Depth);
+
+        // A reply to a comment not on the page gets the error page, not a form that would start a new thread unawares.
+        var unknown = await server.Client.GetAsync(new Uri("/api/comments/reply?articleId=intake-reply-nojs&parentId=" + new string('0', parent.Length), UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("No comment with this id", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await server.DrainModerateQueueAsync();
+    }
+
+    /// <summary>Issue 22, point 4: a closed article invites nothing.</summary>
+    [Fact]
+    public async Task A_closed_article_shows_neither_a_comment_count_of_zero_nor_a_reply_heading()
+    {
+        var path = await server.PublishAsync("intake-closed-quiet", DateTimeOffset.UtcNow.AddDays(-15));
+
+        var page = Html.Parse((await server.PageAsync(path))!);
+
+        Assert.Equal("Comments are closed.", page.QuerySelector(".comments-closed")!.TextContent);
+        Assert.DoesNotContain(page.QuerySelectorAll("h2"), h => h.TextContent.Contains("Comment", StringComparison.Ordinal) || h.TextContent == "Leave a Reply");
+        Assert.Null(page.QuerySelector("#comment-pending"));
     }
 
     [Fact]
@@ -262,7 +363,9 @@ public sealed class CommentFloodTests(FloodFixture server) : IClassFixture<Flood
         var sameEmail = await server.Client.SendAsync(server.Json(new { articleId = "flood", name = "A", email = first.Email.ToUpperInvariant(), comment = "Third" }));
         Assert.Equal(HttpStatusCode.TooManyRequests, sameEmail.StatusCode);
 
-        var rows = await server.Table(StorageNames.CommentsTable).QueryAsync<CommentEntity>(c => c.PartitionKey == "flood").ToListAsync();
+        // Intake stores a comment as its pending row (the moderator writes its row of record).
+        var rows = await server.Table(StorageNames.CommentsTable)
+            .QueryAsync<CommentEntity>(c => c.PartitionKey == CommentEntity.StatusPartition(CommentStatus.Pending) && c.ArticleId == "flood").ToListAsync();
         Assert.Single(rows);
 
         var other = server.NewReader();

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using ServerlessNews.Comments;
 using ServerlessNews.DevServer;
@@ -154,6 +156,70 @@ public sealed class CommentsBrowserTests(BrowserFixture server) : IClassFixture<
             BrowserFixture.Deadline, "the reply to be held");
         Assert.Equal(id, reply.GetProperty("parentId").GetString());
         Assert.Empty((IEnumerable<object>)await page.EvaluateAsync<object[]>("window.__xss"));
+    }
+
+    private static readonly string[] WcagTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+    private static async Task AssertNoWcagViolationAsync(IPage page, string what)
+    {
+        var result = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = [.. WcagTags] } });
+        Assert.True(result.Violations.Length == 0, what + ": " + string.Join("; ", result.Violations.Select(v =>
+            $"{v.Id} ({v.Impact}) {v.Help}: {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
+    }
+
+    /// <summary>
+    /// Issue 22, points 4 and 5: the reader's own comment is on the page, marked as awaiting moderation in a status
+    /// region, until it is approved; a form the server refuses comes back as the error page. axe-core (WCAG 2.1 AA)
+    /// finds nothing on any of the three.
+    /// </summary>
+    [Fact]
+    public async Task A_readers_own_comment_awaits_moderation_on_the_page_until_approved_and_every_view_passes_axe()
+    {
+        var path = await server.PublishAsync("browser-pending");
+        var page = await OpenAsync(path);
+
+        await FillAsync(page, "Dora", "dora@example.test", "Mind the <b>gap</b>, please.");
+
+        var pending = page.Locator("#comment-pending");
+        Assert.Equal("status", await pending.GetAttributeAsync("role"));
+        Assert.True(await pending.IsVisibleAsync());
+        Assert.Equal("Mind the <b>gap</b>, please.", await pending.Locator(".comment-content").TextContentAsync());
+        Assert.Contains("awaiting moderation", await pending.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#comment-pending b").CountAsync());
+        await AssertNoWcagViolationAsync(page, "the pending view");
+        // Still there after a reload: it is the reader's, kept in this tab, not in the address.
+        await page.ReloadAsync();
+        Assert.Equal("Mind the <b>gap</b>, please.", await pending.Locator(".comment-content").TextContentAsync());
+        Assert.Equal(server.Url + path + "#comment-pending", page.Url);
+
+        var held = await Poll.UntilFoundAsync(() => server.FindAsync(CommentStatus.Held, i => i.GetProperty("articleId").GetString() == "browser-pending"),
+            BrowserFixture.Deadline, "the comment to be held");
+        var id = held.GetProperty("id").GetString()!;
+        using var approve = CommentsFixture.Moderation(HttpMethod.Post, $"comments/browser-pending/{id}/approve");
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.SendAsync(approve)).StatusCode);
+
+        // The page's script learns it and says so; the pending copy goes.
+        await page.WaitForFunctionAsync("() => !document.querySelector('#comment-pending .comment-content') && document.getElementById('comment-pending').textContent.includes('approved')",
+            null, new() { Timeout = (float)BrowserFixture.Deadline.TotalMilliseconds });
+        await page.ReloadAsync();
+        // Raw HTML is text in comments, on the page as in the pending view.
+        Assert.Equal("Mind the <b>gap</b>, please.", (await page.Locator("#comment-" + id + " .comment-content").InnerTextAsync()).Trim());
+        Assert.False(await pending.IsVisibleAsync());
+        await AssertNoWcagViolationAsync(page, "the article with comments");
+
+        // A website the browser accepts but the server refuses: the error page, the form again as typed.
+        await page.GetByLabel("Comment *", new() { Exact = true }).FillAsync("<script>alert(1)</script> typed");
+        await page.GetByLabel("Name *", new() { Exact = true }).FillAsync("Dora");
+        await page.GetByLabel("Email *", new() { Exact = true }).FillAsync("dora@example.test");
+        await page.GetByLabel("Website", new() { Exact = true }).FillAsync("javascript:alert(2)");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Post Comment" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("/api/comments", StringComparison.Ordinal), new() { Timeout = (float)BrowserFixture.Deadline.TotalMilliseconds });
+        Assert.Equal("Your comment was not posted", await page.Locator("main h1").TextContentAsync());
+        Assert.Equal("<script>alert(1)</script> typed", await page.Locator("#comment").InputValueAsync());
+        Assert.Equal(1, await page.Locator(".errors a[href='#url']").CountAsync());
+        await AssertNoWcagViolationAsync(page, "the error page");
+        Assert.Empty(await page.EvaluateAsync<string[]>("window.__xss"));
+        await page.CloseAsync();
     }
 
     [Fact]

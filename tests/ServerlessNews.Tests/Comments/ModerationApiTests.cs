@@ -121,27 +121,31 @@ public sealed class ModerationApiTests(CommentsFixture server) : IClassFixture<C
         Assert.Equal(HttpStatusCode.BadRequest, badAction.StatusCode);
     }
 
+    /// <summary>Issue 22, point 2: nothing consumes the moderate queue here (the fixture's triggers are off).</summary>
     [Fact]
-    public async Task A_comment_still_in_the_moderate_queue_when_its_commenter_is_erased_is_erased_when_moderated()
+    public async Task A_comment_still_in_the_moderate_queue_is_listed_as_pending_exported_and_erased_at_once()
     {
         await server.PublishAsync("api-erase-queued");
         var email = server.NewReader().Email;
         var queued = await server.PostAsync("api-erase-queued", "Posted just before the erasure.", name: "Quinn", email: email);
 
-        // Not yet registered under its commenter (the moderator does that), so erasure does not find it now...
+        Assert.Contains(await ListAllAsync("pending"), i => i.GetProperty("id").GetString() == queued);
+        var export = await server.Client.SendAsync(CommentsFixture.Moderation(HttpMethod.Post, "commenters/export", new { email }));
+        var exported = (await export.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("comments").EnumerateArray();
+        Assert.Equal([queued], exported.Select(c => c.GetProperty("id").GetString()));
+
         var erase = await server.Client.SendAsync(CommentsFixture.Moderation(HttpMethod.Post, "commenters/erase", new { email }));
         Assert.Equal(HttpStatusCode.OK, erase.StatusCode);
-        Assert.Equal(0, (await erase.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("erased").GetInt32());
-        var hash = server.Get<CommentKeys>().EmailHash(email);
-        var marker = Assert.Single(await server.Table(StorageNames.CommentersTable)
-            .QueryAsync<TableEntity>(e => e.PartitionKey == CommentStore.ErasedPartition(hash)).ToListAsync());
-        Assert.Equal(["ErasedAt", "PartitionKey", "RowKey", "Timestamp", "odata.etag"], marker.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(1, (await erase.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("erased").GetInt32());
+        Assert.Null(await server.CommentAsync("api-erase-queued", queued));
+        Assert.DoesNotContain(await ListAllAsync("pending"), i => i.GetProperty("id").GetString() == queued);
 
-        // ...but the moderator, which registers it, finds the erasure and erases it.
+        // Its message, when a moderator reaches it, finds nothing to register again.
         await server.DrainModerateQueueAsync();
         Assert.Null(await server.CommentAsync("api-erase-queued", queued));
         Assert.Empty(await server.Table(StorageNames.CommentsTable)
             .QueryAsync<TableEntity>(e => e.RowKey == CommentEntity.StatusRowKey("api-erase-queued", queued)).ToListAsync());
+        var hash = server.Get<CommentKeys>().EmailHash(email);
         Assert.Empty(await server.Table(StorageNames.CommentersTable).QueryAsync<TableEntity>(e => e.PartitionKey == hash).ToListAsync());
 
         // A comment posted after the erasure is the commenter's new one.

@@ -129,9 +129,8 @@ public static class HostApi
     /// After a crash: waits until every comment in <paramref name="ids"/> has a verdict or its message is held
     /// by the killed host, then asserts that every one is stored and that no more are still pending than
     /// messages are held. Returns how many have a verdict and how many messages are held. Statuses come from
-    /// the comments' rows of record: intake writes only that row, and moderation indexes the comment for the
-    /// moderation API when its message is processed, so one whose message the killed host holds is listed
-    /// there only once the message comes back.
+    /// the comments' rows of record, or for one not yet recorded by a moderator (intake writes only its pending
+    /// index row) from that row.
     /// </summary>
     public static async Task<(int Decided, int Held)> AssertEveryCommentDecidedOrHeldAsync(string connectionString, IReadOnlyCollection<string> ids)
     {
@@ -146,6 +145,11 @@ public static class HostApi
                 if (!row.PartitionKey.StartsWith("status|", StringComparison.Ordinal) && ids.Contains(row.RowKey) && row.GetString("Status") is { } status)
                 {
                     statuses[row.RowKey] = status;
+                }
+                // Accepted but not yet recorded by a moderator: only its pending index row exists.
+                else if (row.PartitionKey == CommentEntity.StatusPartition(CommentStatus.Pending) && row.RowKey.Split('|')[0] is var id && ids.Contains(id))
+                {
+                    statuses.TryAdd(id, CommentStatus.Pending);
                 }
             }
             if (await HeldMessagesAsync(moderate) is not { } held)

@@ -20,6 +20,9 @@ public abstract class HostUnderTest : IAsyncLifetime
 
     public AzuriteProcess Azurite { get; private set; } = null!;
 
+    /// <summary>The hosts' comment classifier: no opinion, unless a test stalls it.</summary>
+    public StallingClassifier Classifier { get; private set; } = null!;
+
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
     /// <summary>A client that shows redirects instead of following them (the comment form's 303).</summary>
@@ -32,7 +35,7 @@ public abstract class HostUnderTest : IAsyncLifetime
 
     /// <summary>
     /// The app's settings, as environment variables, for every host: the tests' secrets, comments open on every
-    /// article and no flood window (every client here is 127.0.0.1), refreshes at once.
+    /// article and no flood window (every client here is 127.0.0.1), refreshes at once, the tests' classifier.
     /// </summary>
     public virtual Dictionary<string, string> Settings() => new()
     {
@@ -44,6 +47,8 @@ public abstract class HostUnderTest : IAsyncLifetime
         ["Comments__CloseAfterDays"] = "0",
         ["Comments__FloodWindow"] = "00:00:00",
         ["Refresh__Delay"] = "00:00:00",
+        ["Moderation__Classifier"] = "http",
+        ["Moderation__ClassifierEndpoint"] = Classifier.Endpoint,
     };
 
     /// <summary>
@@ -63,6 +68,7 @@ public abstract class HostUnderTest : IAsyncLifetime
     {
         // A fresh emulator: the host creates every container, queue and table itself.
         Azurite = await AzuriteProcess.StartAsync(_location);
+        Classifier = await StallingClassifier.StartAsync();
         Client = HostApi.Client(BaseAddress);
         await StartAsync(Settings());
     }
@@ -130,6 +136,10 @@ public abstract class HostUnderTest : IAsyncLifetime
     {
         Client?.Dispose();
         await StopHostAsync();
+        if (Classifier is not null)
+        {
+            await Classifier.DisposeAsync();
+        }
         if (Azurite is not null)
         {
             await Azurite.DisposeAsync();

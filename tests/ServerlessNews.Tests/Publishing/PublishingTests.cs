@@ -85,10 +85,12 @@ public sealed class PublishingTests(StorageFixture storage) : IClassFixture<Stor
 
         var page = Html.Parse((await storage.PageAsync(WorldPath + "hostile-text/"))!);
 
-        // The article's and the breadcrumbs' structured data, and the layout's local-times script: the attack added none.
+        // The article's and the breadcrumbs' structured data, the comment form's script and the layout's local-times
+        // script: the attack added none.
         var scripts = page.QuerySelectorAll("script");
-        Assert.Equal(["application/ld+json", "application/ld+json", null], scripts.Select(s => s.GetAttribute("type")));
-        Assert.Equal("local-times", scripts[2].Id);
+        Assert.Equal(["application/ld+json", "application/ld+json", null, null], scripts.Select(s => s.GetAttribute("type")));
+        Assert.Equal("respond", scripts[2].ParentElement!.Id);
+        Assert.Equal("local-times", scripts[3].Id);
         Assert.Equal("Headline " + attack, JsonDocument.Parse(scripts[1].TextContent).RootElement.GetProperty("itemListElement")[2].GetProperty("name").GetString());
         Assert.Empty(page.QuerySelectorAll("[onerror], b, img:not(figure img):not(header .logo img)"));
         Assert.Equal("Headline " + attack, page.QuerySelector("h1")!.TextContent);
