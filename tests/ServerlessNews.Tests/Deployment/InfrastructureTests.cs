@@ -175,7 +175,8 @@ public sealed partial class InfrastructureTests
         Assert.Contains("front-door", Raw(api.GetProperty("apiBaseUrl")), StringComparison.Ordinal);
     }
 
-    [GeneratedRegex("<script>(?<body>.*?)</script>", RegexOptions.Singleline)]
+    /// <summary>An inline script the browser runs: any attributes but a source or a data type (JSON-LD is data, not script).</summary>
+    [GeneratedRegex("<script(?![^>]*\\b(?:src|type)=)[^>]*>(?<body>.*?)</script>", RegexOptions.Singleline)]
     private static partial Regex InlineScript();
 
     private static JsonElement HeadersRule(JsonElement main) =>
