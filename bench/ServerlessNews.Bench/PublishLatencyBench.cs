@@ -32,7 +32,7 @@ public static class PublishLatencyBench
         var floor = await StorageFloor.CreateAsync(azurite);
         PublishTarget site = new(client, web, azurite, floor, "latency");
         await WarmUpAsync([site], maxBlocks: 8);
-        var (live, floorTimes) = (await PublishSeriesAsync([site], runs))[0];
+        var (live, floorTimes, _, _) = (await PublishSeriesAsync([site], runs))[0];
         for (var i = 0; i < 3; i++)
         {
             await TraceOnePublishAsync(client, web, azurite, $"traced-{i}");
@@ -97,10 +97,27 @@ public static class PublishLatencyBench
     }
 
     /// <summary>A site to publish to: the DevServer's address, its web container, its emulator and the floor beside it.</summary>
-    public sealed record PublishTarget(HttpClient Client, BlobContainerClient Web, AzuriteProcess Azurite, StorageFloor Floor, string Prefix);
+    /// <param name="NewestSeeded">
+    /// The newest article's time on a seeded site: each publish is then a minute newer than the last, as a newsroom
+    /// publishes, and its follow-ups (the related blocks it enters) are those of the site's newest stories. Null: every
+    /// publish carries the first sample article's time.
+    /// </param>
+    /// <param name="QuietLimit">How long a cycle waits for the site to be quiet before it measures anyway.</param>
+    public sealed record PublishTarget(HttpClient Client, BlobContainerClient Web, AzuriteProcess Azurite, StorageFloor Floor, string Prefix,
+        DateTimeOffset? NewestSeeded = null, TimeSpan? QuietLimit = null)
+    {
+        private int _published;
+
+        public DateTimeOffset? NextPublishedAt() => NewestSeeded?.AddMinutes(Interlocked.Increment(ref _published));
+    }
 
     /// <param name="Busy">How many of its two waits ended before the site was quiet.</param>
-    private readonly record struct Cycle(PublishTiming Timing, double FloorMs, TimeSpan GcPauses, long Compiled, int Busy);
+    /// <param name="FilesWritten">Files the publish wrote into $web: its page and every follow-up, until the site was quiet.</param>
+    /// <param name="LastWriteMs">From the webhook to the end of the last of those writes.</param>
+    private readonly record struct Cycle(PublishTiming Timing, double FloorMs, TimeSpan GcPauses, long Compiled, int Busy, int FilesWritten, double LastWriteMs);
+
+    /// <summary>One site's series: publish-to-live and floor times, sorted, and each publish's follow-up writes.</summary>
+    public sealed record Series(List<double> Live, List<double> Floor, List<double> FilesWritten, List<double> LastWriteMs);
 
     /// <summary>
     /// One publish, measured alone, as a newsroom publishes one at a time: it waits until the work the one before
@@ -109,13 +126,15 @@ public static class PublishLatencyBench
     /// </summary>
     private static async Task<Cycle> CycleAsync(PublishTarget site, string id)
     {
-        var busy = await WaitForQuietAsync(site.Azurite) ? 0 : 1;
+        var busy = await WaitForQuietAsync(site.Azurite, site.QuietLimit) ? 0 : 1;
         // What else happened in this process (the DevServer's) meanwhile, shown for the slowest publishes.
         var (pauses, compiled) = (GC.GetTotalPauseDuration(), JitInfo.GetCompiledMethodCount());
-        var timing = await PublishOnceAsync(site.Client, site.Web, id);
+        using var writes = new SiteWrites();
+        var timing = await PublishOnceAsync(site.Client, site.Web, id, site.NextPublishedAt());
         var (gc, jit) = (GC.GetTotalPauseDuration() - pauses, JitInfo.GetCompiledMethodCount() - compiled);
-        busy += await WaitForQuietAsync(site.Azurite) ? 0 : 1;
-        return new(timing, await site.Floor.OnceAsync(), gc, jit, busy);
+        busy += await WaitForQuietAsync(site.Azurite, site.QuietLimit) ? 0 : 1;
+        var (files, lastWrite) = (writes.Files, writes.LastWriteMs);
+        return new(timing, await site.Floor.OnceAsync(), gc, jit, busy, files, lastWrite);
     }
 
     /// <summary>
@@ -123,7 +142,7 @@ public static class PublishLatencyBench
     /// sorted. With several sites their cycles alternate (in turn, each round in the reverse order), so that what
     /// drifts over the minutes a series takes weighs on every site alike.
     /// </summary>
-    public static async Task<List<(List<double> Live, List<double> Floor)>> PublishSeriesAsync(IReadOnlyList<PublishTarget> sites, int runs)
+    public static async Task<List<Series>> PublishSeriesAsync(IReadOnlyList<PublishTarget> sites, int runs)
     {
         var cycles = sites.Select(_ => new List<Cycle>()).ToArray();
         for (var i = 0; i < runs; i++)
@@ -136,24 +155,30 @@ public static class PublishLatencyBench
         return [.. sites.Zip(cycles, Report)];
     }
 
-    private static (List<double> Live, List<double> Floor) Report(PublishTarget site, List<Cycle> cycles)
+    private static Series Report(PublishTarget site, List<Cycle> cycles)
     {
         var live = cycles.Select(c => c.Timing.LiveMs).Order().ToList();
         var floorTimes = cycles.Select(c => c.FloorMs).Order().ToList();
+        var files = cycles.Select(c => (double)c.FilesWritten).Order().ToList();
+        var lastWrites = cycles.Select(c => c.LastWriteMs).Order().ToList();
         Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"Publish to live ({site.Prefix}), ms: {Summary(live)}; floor, ms: {Summary(floorTimes)}; {cycles.Sum(c => c.Busy)} of {2 * cycles.Count} started before the site was quiet (20 s)"));
+            $"Publish to live ({site.Prefix}), ms: {Summary(live)}; floor, ms: {Summary(floorTimes)}; {cycles.Sum(c => c.Busy)} of {2 * cycles.Count} started before the site was quiet ({(site.QuietLimit ?? DefaultQuietLimit).TotalSeconds:0} s)"));
         Console.Error.WriteLine("  Slowest publishes: " + string.Join("; ", cycles.OrderByDescending(c => c.Timing.LiveMs).Take(3).Select(c =>
             string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"{c.Timing.LiveMs:0.0} ms (answered after {c.Timing.AcceptedMs:0.0} ms; GC pauses {c.GcPauses.TotalMilliseconds:0.0} ms, {c.Compiled} methods compiled meanwhile)"))));
-        return (live, floorTimes);
+        Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"  Files each publish wrote into $web (its page and every follow-up): {Summary(files)}; its last write, ms after the webhook: {Summary(lastWrites)}"));
+        return new(live, floorTimes, files, lastWrites);
     }
 
     public static string Summary(List<double> sorted) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"min {sorted[0]:0.0}, p25 {BenchResult.Percentile(sorted, 0.25):0.0}, p50 {BenchResult.Percentile(sorted, 0.5):0.0}, p75 {BenchResult.Percentile(sorted, 0.75):0.0}, max {sorted[^1]:0.0}");
 
+    private static readonly TimeSpan DefaultQuietLimit = TimeSpan.FromSeconds(20);
+
     /// <summary>Until no message is queued, no refresh is pending and this process (the DevServer's) and the emulator are idle.</summary>
-    /// <returns>False when 20 s passed first.</returns>
-    public static async Task<bool> WaitForQuietAsync(AzuriteProcess azurite)
+    /// <returns>False when <paramref name="limit"/> (default 20 s) passed first.</returns>
+    public static async Task<bool> WaitForQuietAsync(AzuriteProcess azurite, TimeSpan? limit = null)
     {
         var queues = new QueueServiceClient(azurite.ConnectionString);
         var listings = new TableServiceClient(azurite.ConnectionString).GetTableClient(StorageNames.ListingsTable);
@@ -161,7 +186,8 @@ public static class PublishLatencyBench
         using var emulator = Process.GetProcessById(azurite.ProcessId);
         var deadline = Stopwatch.StartNew();
         await Task.Delay(200);
-        while (deadline.Elapsed < TimeSpan.FromSeconds(20)) // the emulator's refresh of a 10,000-article site can take longer: measure anyway
+        (bool Idle, bool Queued, string? Pending) last = default;
+        while (deadline.Elapsed < (limit ?? DefaultQuietLimit)) // past it, measure anyway
         {
             // Under a tenth of a core each: the DevServer (this process) and the emulator, which may still be
             // serving the work of a message taken from the queue (no longer counted as queued).
@@ -171,17 +197,19 @@ public static class PublishLatencyBench
             {
                 queued |= (await queues.GetQueueClient(name).GetPropertiesAsync()).Value.ApproximateMessagesCount > 0;
             }
-            var pending = false;
-            await foreach (var _ in listings.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {RefreshMarkers.Partition}"), maxPerPage: 1))
+            string? pending = null;
+            await foreach (var row in listings.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {RefreshMarkers.Partition}"), maxPerPage: 1))
             {
-                pending = true;
+                pending = row.RowKey;
                 break;
             }
-            if (idle && !queued && !pending)
+            if (idle && !queued && pending is null)
             {
                 return true;
             }
+            last = (idle, queued, pending);
         }
+        Console.Error.WriteLine($"  (not quiet after {(limit ?? DefaultQuietLimit).TotalSeconds:0} s: idle {last.Idle}, queued {last.Queued}, refresh pending: {last.Pending ?? "none"})");
         return false;
     }
 
@@ -199,9 +227,10 @@ public static class PublishLatencyBench
     /// <param name="LiveMs">Until the page is readable.</param>
     public readonly record struct PublishTiming(double AcceptedMs, double LiveMs);
 
-    public static async Task<PublishTiming> PublishOnceAsync(HttpClient client, BlobContainerClient web, string id)
+    public static async Task<PublishTiming> PublishOnceAsync(HttpClient client, BlobContainerClient web, string id, DateTimeOffset? publishedAt = null)
     {
         var submission = SampleArticles.Submission(0) with { Id = id };
+        submission = submission with { PublishedAt = publishedAt ?? submission.PublishedAt };
         var body = Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(new
         {
             id,

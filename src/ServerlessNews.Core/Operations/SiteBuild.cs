@@ -49,13 +49,15 @@ public sealed partial class SiteBuild(
     /// <summary>
     /// Renders the whole site and writes every file that differs from what is stored (never over an article page of a
     /// newer revision, nor over a file written since the listing), removes the site files no output writes any more, and
-    /// brings what the refreshes keep of the listings (months, sections, sitemap months) in line.
+    /// brings what the refreshes keep of the listings (months, sections, sitemap months) in line. It records the theme it
+    /// rendered with, so that the site's timer does not sweep the whole site again after it.
     /// </summary>
     /// <param name="dryRun">Render every page but write none: checks a theme against every article.</param>
     public async Task<RebuildResult> RebuildAsync(IProgress<RebuildProgress>? progress, int parallelism, CancellationToken ct, bool dryRun = false)
     {
         var watch = Stopwatch.StartNew();
         var listing = dryRun ? Task.FromResult(new Dictionary<string, StoredBlob>()) : RevisionGuard.ListAsync(_web, ct);
+        var theme = await maintenance.ThemeFingerprintAsync(ct);
         int written = 0, removed = 0;
         var produced = await RenderSiteAsync(progress, parallelism, watch, async (file, _, token) =>
         {
@@ -77,6 +79,7 @@ public sealed partial class SiteBuild(
                 removed += await files.RemoveAsync(name, stored, ct) ? 1 : 0;
             }
             repaired = await RepairIndexAsync(produced.Snapshot, ct);
+            await maintenance.RecordThemeAsync(theme, ct);
         }
         var result = new RebuildResult(produced.ArticlePages, produced.Names.Count - produced.ArticlePages, written, removed, produced.Skipped, repaired, watch.Elapsed);
         LogRebuilt(result.ArticlePages, result.OtherFiles, written, removed, watch.Elapsed.TotalSeconds, dryRun);

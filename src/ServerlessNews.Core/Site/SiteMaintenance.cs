@@ -84,8 +84,22 @@ public sealed partial class SiteMaintenance(
         LogThemeChanged();
     }
 
+    /// <summary>
+    /// Records that every page was rendered with the theme <paramref name="fingerprint"/> identifies (read before the
+    /// render began): after a rebuild the timer has no sweep to make. A theme changed during the rebuild differs from
+    /// it, so the timer still sweeps for that change.
+    /// </summary>
+    public async Task RecordThemeAsync(string fingerprint, CancellationToken ct)
+    {
+        var stored = await state.ReadAsync(SiteState.ThemeKey, ct);
+        if (stored.Value != fingerprint)
+        {
+            await state.TryWriteAsync(SiteState.ThemeKey, fingerprint, stored, ct);
+        }
+    }
+
     /// <summary>The overrides in <c>templates</c>: names and ETags, hashed (one list call).</summary>
-    private async Task<string> ThemeFingerprintAsync(CancellationToken ct)
+    public async Task<string> ThemeFingerprintAsync(CancellationToken ct)
     {
         var text = new StringBuilder();
         await foreach (var blob in blobs.GetBlobContainerClient(StorageNames.TemplatesContainer).GetBlobsAsync(cancellationToken: ct))

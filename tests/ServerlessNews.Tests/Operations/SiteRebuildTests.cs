@@ -6,6 +6,7 @@ using ServerlessNews.Articles;
 using ServerlessNews.DevServer;
 using ServerlessNews.Index;
 using ServerlessNews.Operations;
+using ServerlessNews.Site;
 using ServerlessNews.Storage;
 using ServerlessNews.Tests.Infrastructure;
 
@@ -113,6 +114,38 @@ public sealed class SiteRebuildTests(StorageFixture storage) : IClassFixture<Sto
         finally
         {
             await templates.DeleteBlobAsync("article.liquid");
+        }
+    }
+
+    [Fact]
+    public async Task A_rebuild_records_its_theme_so_the_timer_sweeps_only_for_a_later_change()
+    {
+        await storage.SubmitAsync(TestArticles.Valid("rebuild-theme"));
+        await storage.DrainPublishQueueAsync();
+        var templates = storage.Container(StorageNames.TemplatesContainer);
+        var listings = storage.Table(StorageNames.ListingsTable);
+        var sweepMarker = new SiteOutput.Sweep().Key;
+        await templates.UploadBlobAsync("article.liquid", BinaryData.FromString("<article><h1 class=\"recorded-theme\">{{ article.headline }}</h1></article>"));
+        try
+        {
+            await storage.Get<SiteBuild>().RebuildAsync(null, parallelism: 4, CancellationToken.None);
+            await listings.DeleteEntityAsync(RefreshMarkers.Partition, sweepMarker);
+
+            // Every page already shows this theme: sweeping 10,000 pages again would change none of them.
+            await storage.Get<SiteMaintenance>().CheckThemeAsync(CancellationToken.None);
+            Assert.False((await listings.GetEntityIfExistsAsync<TableEntity>(RefreshMarkers.Partition, sweepMarker)).HasValue,
+                "The timer scheduled a site-wide sweep right after a rebuild with the same theme.");
+
+            await templates.GetBlobClient("article.liquid").UploadAsync(
+                BinaryData.FromString("<article><h1 class=\"later-theme\">{{ article.headline }}</h1></article>"), overwrite: true);
+            await storage.Get<SiteMaintenance>().CheckThemeAsync(CancellationToken.None);
+            Assert.True((await listings.GetEntityIfExistsAsync<TableEntity>(RefreshMarkers.Partition, sweepMarker)).HasValue,
+                "A theme change after the rebuild scheduled no sweep.");
+        }
+        finally
+        {
+            await templates.DeleteBlobAsync("article.liquid");
+            await listings.DeleteEntityAsync(RefreshMarkers.Partition, sweepMarker);
         }
     }
 
