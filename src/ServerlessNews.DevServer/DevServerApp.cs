@@ -1,7 +1,6 @@
 using Microsoft.Azure.WebJobs;
 using ServerlessNews.DevServer.Apis;
-using ServerlessNews.Hosting;
-using ServerlessNews.Site;
+using ServerlessNews.Operations;
 using ServerlessNews.Storage;
 using ServerlessNews.Telemetry;
 
@@ -54,8 +53,7 @@ public static partial class DevServerApp
                 webJobs.AddAzureStorageBlobs();
             });
             builder.Services.AddHostedService<SiteMaintenanceTimer>();
-            builder.Services.AddHostedService<RefreshRecoveryAtStart>();
-            builder.Services.AddHostedService<UnfinishedWorkAtStart>();
+            builder.Services.AddHostedService<RecoveryAtStart>();
             builder.Services.AddSingleton<ITypeLocator>(new TriggerTypeLocator(typeof(WebJobsTriggers)));
             builder.Services.TolerateSharedBlobListenerStop();
         }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 using ServerlessNews;
 using ServerlessNews.Functions;
 using ServerlessNews.Hosting;
-using ServerlessNews.Site;
+using ServerlessNews.Operations;
 using ServerlessNews.Telemetry;
 
 var builder = FunctionsApplication.CreateBuilder(args);
@@ -13,7 +13,6 @@ builder.ConfigureFunctionsWebApplication();
 builder.UseWhen<HttpProblemsMiddleware>(HttpProblemsMiddleware.IsHttpTrigger);
 builder.Services.AddServerlessNews(builder.Configuration);
 // Only a host that runs the refresh trigger queues again, at start, what a killed one may still hold.
-builder.Services.AddHostedService<RefreshRecoveryAtStart>();
-builder.Services.AddHostedService<UnfinishedWorkAtStart>();
+builder.Services.AddHostedService<RecoveryAtStart>();
 builder.Services.AddServerlessNewsTelemetry(builder.Configuration).UseFunctionsWorkerDefaults();
 return await HostStartup.RunAsync(builder.Build());
