@@ -155,15 +155,36 @@ public sealed class CommentStore(TableServiceClient tables)
         return true;
     }
 
-    /// <summary>Makes the status index and commenter row agree with the row of record (idempotent).</summary>
+    /// <summary>
+    /// Makes the status index and commenter row agree with the row of record (idempotent). Two decisions made close
+    /// together (the pipeline's and a moderator's) sync side by side, and the older one's writes can land last; so
+    /// each sync reads the row of record again after writing, and syncs again from it if it changed meanwhile.
+    /// </summary>
     public async Task SyncIndexAsync(CommentEntity comment, string? previousStatus, CancellationToken ct)
     {
-        await _comments.UpsertEntityAsync(comment.IndexRow(), TableUpdateMode.Replace, ct);
-        foreach (var status in CommentStatus.All.Where(s => s != comment.Status && (previousStatus is null || s == previousStatus)))
+        while (true)
         {
-            await _comments.DeleteEntityAsync(CommentEntity.StatusPartition(status), CommentEntity.StatusRowKey(comment.ArticleId, comment.CommentId), cancellationToken: ct);
+            await _comments.UpsertEntityAsync(comment.IndexRow(), TableUpdateMode.Replace, ct);
+            foreach (var status in CommentStatus.All.Where(s => s != comment.Status && (previousStatus is null || s == previousStatus)))
+            {
+                await _comments.DeleteEntityAsync(CommentEntity.StatusPartition(status), CommentEntity.StatusRowKey(comment.ArticleId, comment.CommentId), cancellationToken: ct);
+            }
+            await UpsertCommenterRefAsync(comment, ct);
+
+            var current = await _comments.GetEntityIfExistsAsync<CommentEntity>(comment.ArticleId, comment.CommentId, cancellationToken: ct);
+            if (!current.HasValue)
+            {
+                // Erased meanwhile: take back what this sync wrote after the erasure's deletes.
+                await DeleteAsync(comment, ct);
+                return;
+            }
+            if (current.Value!.ETag == comment.ETag)
+            {
+                return;
+            }
+            comment = current.Value;
+            previousStatus = null;
         }
-        await UpsertCommenterRefAsync(comment, ct);
     }
 
     /// <summary>Marks the comment's page as re-rendered, unless the comment changed again meanwhile.</summary>

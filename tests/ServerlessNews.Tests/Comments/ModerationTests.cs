@@ -189,6 +189,48 @@ public sealed class ModerationTests(CommentsFixture server) : IClassFixture<Comm
         Assert.Equal(page.ETag, (await server.PagePropertiesAsync(path)).ETag);
     }
 
+    private static async Task<bool> IndexedAsync(CommentStore store, string status, string commentId)
+    {
+        string? continuation = null;
+        do
+        {
+            var (items, next) = await store.ListByStatusAsync(status, continuation, 1000, CancellationToken.None);
+            if (items.Any(c => c.CommentId == commentId))
+            {
+                return true;
+            }
+            continuation = next;
+        }
+        while (continuation is not null);
+        return false;
+    }
+
+    [Fact]
+    public async Task The_pipelines_index_writes_landing_after_a_moderators_decision_leave_the_moderators_decision_listed()
+    {
+        await server.PublishAsync("mod-late-sync");
+        var id = await server.PostAsync("mod-late-sync", "Decided twice, close together.");
+        var store = server.Get<CommentStore>();
+        await server.DrainModerateQueueAsync();
+        var pipelines = (await server.CommentAsync("mod-late-sync", id))!;
+        Assert.Equal(CommentStatus.Held, pipelines.Status);
+
+        // The moderator approves while the pipeline's sync of "held" is still on its way; its writes land last.
+        await server.ModerateAsync("mod-late-sync", id, "approve");
+        await store.SyncIndexAsync(pipelines, CommentStatus.Pending, CancellationToken.None);
+
+        Assert.Equal(new Dictionary<string, int> { [CommentStatus.Approved] = 1 }, await store.CountByCommenterAsync(pipelines.EmailHash, CancellationToken.None));
+        Assert.True(await IndexedAsync(store, CommentStatus.Approved, id));
+        Assert.False(await IndexedAsync(store, CommentStatus.Held, id));
+
+        // And a sync that lands after an erasure takes back what it wrote.
+        var approved = (await server.CommentAsync("mod-late-sync", id))!;
+        await store.DeleteAsync(approved, CancellationToken.None);
+        await store.SyncIndexAsync(approved, null, CancellationToken.None);
+        Assert.Empty(await store.CountByCommenterAsync(pipelines.EmailHash, CancellationToken.None));
+        Assert.False(await IndexedAsync(store, CommentStatus.Approved, id));
+    }
+
     [Fact]
     public async Task Approval_re_renders_only_that_articles_page_with_the_comment_in_the_static_html()
     {
