@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ServerlessNews.Articles;
@@ -23,7 +24,7 @@ namespace ServerlessNews.Bench;
 /// full rebuild of 10,000 article pages by the operator command (a separate process, as an operator runs it)
 /// against the slower of its two halves measured alone, each in a process of its own as well, after a theme
 /// change: rendering every page without writing (the command's dry run, which reads what the pages show) and
-/// writing as many pages of the same size as the command writes them (see <see cref="UploadOnly"/>). Its peak
+/// writing as many files of the same sizes as the command writes (see <see cref="UploadOnly"/>). Its peak
 /// memory is read from the kernel.
 /// </summary>
 public static partial class ScaleBench
@@ -143,7 +144,7 @@ public static partial class ScaleBench
         var first = await RebuildCommandAsync(azurite, dryRun: false, precompiled);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"First rebuild (every page new): {first.Pages:N0} pages in {first.Seconds:0.00} s, {first.Cpu}"));
 
-        // A theme change, as an operator makes one: the default article template with one more line, as an override.
+        // A theme change, as an operator makes one: the default layout, which every HTML page uses, with one more line, as an override.
         await ChangeThemeAsync(azurite, "render only");
         var renderOnly = await RebuildCommandAsync(azurite, dryRun: true, precompiled);
         // Upload only and the rebuild alternate, upload only first and last: the same work costs the emulator up
@@ -151,11 +152,11 @@ public static partial class ScaleBench
         // minutes, and it slows as what it stores grows), and now and then one pass, of either side, takes it
         // half as long again. So each rebuild counts against the upload-only passes just before and after it, and
         // the median of those rounds' ratios against the goal, as the comment intake's rounds do.
-        var uploads = new List<(double Seconds, CpuUse Cpu)> { await uploadOnly.ReplacePagesAsync(azurite) };
+        var uploads = new List<(double Seconds, int Files, CpuUse Cpu)> { await uploadOnly.ReplacePagesAsync(azurite) };
         var rebuilds = new List<CommandRun>();
         for (var round = 1; round <= RebuildRounds(quick); round++)
         {
-            // Every page now differs from what is stored.
+            // Every HTML file now differs from what is stored.
             await ChangeThemeAsync(azurite, $"round {round}");
             rebuilds.Add(await RebuildCommandAsync(azurite, dryRun: false, precompiled));
             uploads.Add(await uploadOnly.ReplacePagesAsync(azurite));
@@ -165,10 +166,15 @@ public static partial class ScaleBench
         foreach (var (run, i) in rebuilds.Select((r, i) => (r, i)))
         {
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Rebuild {i + 1}: {run.Pages:N0} pages in {run.Seconds:0.00} s ({run.Seconds / halvesBeside[i]:0.000}x the slower half beside it), peak {run.PeakMb:0} MB, {run.Cpu}"));
+                $"Rebuild {i + 1}: {run.Pages:N0} pages in {run.Seconds:0.00} s ({run.Seconds / halvesBeside[i]:0.000}x the slower half beside it), {run.Written:N0} files written, peak {run.PeakMb:0} MB, {run.Cpu}"));
+        }
+        // The halves are only halves of this rebuild if the upload-only passes write what it writes.
+        if (rebuilds.Any(r => r.Written != uploads[^1].Files))
+        {
+            throw new InvalidOperationException($"The rebuilds wrote {string.Join(", ", rebuilds.Select(r => r.Written))} files; upload only writes {uploads[^1].Files}.");
         }
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Render only: {renderOnly.Seconds:0.00} s, {renderOnly.Cpu}"));
-        Console.Error.WriteLine("Upload only: " + string.Join(", ", uploads.Select(u => string.Create(CultureInfo.InvariantCulture, $"{u.Seconds:0.00} s ({u.Cpu})"))));
+        Console.Error.WriteLine("Upload only: " + string.Join(", ", uploads.Select(u => string.Create(CultureInfo.InvariantCulture, $"{u.Seconds:0.00} s, {u.Files:N0} files ({u.Cpu})"))));
 
         var paired = BenchResult.Median(rebuilds.Select((run, i) => run.Seconds / halvesBeside[i]));
         var rebuildSeconds = BenchResult.Median(rebuilds.Select(r => r.Seconds));
@@ -177,13 +183,13 @@ public static partial class ScaleBench
         return
         [
             new(string.Create(CultureInfo.InvariantCulture,
-                    $"Scale: full rebuild of {rebuilds[0].Pages:N0} article pages ÷ the slower half beside it (median of {rebuilds.Count} rounds; medians alone: {rebuildSeconds:0.00} s and {Math.Max(renderOnly.Seconds, uploadOnlySeconds):0.00} s)"),
+                    $"Scale: full rebuild of {rebuilds[0].Pages:N0} articles (every page, listing, feed and sitemap) ÷ the slower half beside it (median of {rebuilds.Count} rounds; medians alone: {rebuildSeconds:0.00} s and {Math.Max(renderOnly.Seconds, uploadOnlySeconds):0.00} s)"),
                 paired, 1, "×", renderIsSlower ? "render only (dry run)" : "upload only (the passes before and after)", 1.1),
             new("Scale: full rebuild, peak memory (RSS)", rebuilds.Max(r => r.PeakMb), MemoryLimitMb, "MB", "limit", 1.0),
         ];
     }
 
-    private sealed record CommandRun(int Pages, double Seconds, double PeakMb, CpuUse Cpu);
+    private sealed record CommandRun(int Pages, int Written, double Seconds, double PeakMb, CpuUse Cpu);
 
     /// <summary>
     /// CPU seconds the emulator and the client spent: on two cores, with the emulator serving on one thread,
@@ -250,6 +256,7 @@ public static partial class ScaleBench
             throw new InvalidOperationException($"rebuild failed ({process.ExitCode}): {text}\n{await errors}");
         }
         return new(int.Parse(done.Groups[1].Value, CultureInfo.InvariantCulture),
+            WrittenLine().Match(text) is { Success: true } written ? int.Parse(written.Groups[1].Value, CultureInfo.InvariantCulture) : 0,
             double.Parse(done.Groups[2].Value.Replace(',', '.'), CultureInfo.InvariantCulture), peakKb / 1024,
             new(emulatorCpu.TotalSeconds, cpu.TotalSeconds));
     }
@@ -271,14 +278,17 @@ public static partial class ScaleBench
     [GeneratedRegex(@"(?:Rebuilt|Rendered) (\d+) article pages in ([0-9.,]+) s")]
     private static partial Regex DoneLine();
 
+    [GeneratedRegex(@"(\d+) files written")]
+    private static partial Regex WrittenLine();
+
     private static async Task ChangeThemeAsync(AzuriteProcess azurite, string change)
     {
-        using var stream = typeof(TemplateStore).Assembly.GetManifestResourceStream("Theme/article.liquid")
-            ?? throw new InvalidOperationException("The default theme has no article template.");
+        using var stream = typeof(TemplateStore).Assembly.GetManifestResourceStream("Theme/layout.liquid")
+            ?? throw new InvalidOperationException("The default theme has no layout.");
         using var reader = new StreamReader(stream);
         var template = await reader.ReadToEndAsync() + $"\n<!-- theme changed: {change} -->\n";
         var templates = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(StorageNames.TemplatesContainer);
-        await templates.GetBlobClient("article.liquid").UploadAsync(BinaryData.FromString(template), overwrite: true);
+        await templates.GetBlobClient("layout.liquid").UploadAsync(BinaryData.FromString(template), overwrite: true);
     }
 
     /// <summary>One pass of the upload-only baseline, in this program's own child process (see <see cref="UploadOnly"/>).</summary>
@@ -288,12 +298,14 @@ public static partial class ScaleBench
     public static Task<int> UploadOnlyPassAsync(string[] args) => UploadOnly.PassAsync(args);
 
     /// <summary>
-    /// The upload half alone: what a rebuild does to write its pages, without rendering them. It lists the
-    /// pages with their metadata (the revision guard's view: each write is conditional on the ETag listed,
-    /// which spares a read before each), then writes a page of the same size for every article's page name,
-    /// carrying a revision and as many related-article ids as a site page, through the same revision guard
-    /// with the command's parallelism, into a container of its own (the site's pages, and what they record,
-    /// stay as they are). A rebuild replaces pages, so the timed pass replaces pages an untimed pass created.
+    /// The upload half alone: what a rebuild does to write its files, without rendering them. It lists the
+    /// files with their metadata (the revision guard's view: each write is conditional on the ETag listed,
+    /// which spares a read before each), then writes every file the rebuild writes, as many and of the same sizes:
+    /// first each HTML listing file (fronts, archives, the 404 page; names, sizes and headers from a render of the
+    /// site's listings), then a page of the same size for every article's page name, carrying a revision and as
+    /// many related-article ids as a site page, through the same revision guard; with the command's parallelism,
+    /// into a container of its own (the site's files, and what they record, stay as they are). A rebuild replaces
+    /// files, so the timed pass replaces files an untimed pass created.
     /// Each pass runs as the command does, and as its dry run (the render half) is measured: in a process of
     /// its own, started for it (from the same build as the command, precompiled or not, timed from its first request), with the
     /// DevServer's runtime settings and storage client options, so both halves and the whole pay the same.
@@ -319,14 +331,27 @@ public static partial class ScaleBench
             var related = Enumerable.Range(1, services.GetRequiredService<IOptions<RefreshOptions>>().Value.RelatedCount)
                 .Select(i => SampleArticles.Document(Large / 2 + i).Article.Id);
             // The related ids and their digest, as a site page carries them.
+            // The other files a rebuild after a change to the layout writes (the HTML ones: fronts, archives, the 404 page;
+            // feeds and sitemaps stay as they are): their names, sizes and headers, from a render of the site's listings here.
+            var snapshot = await ListingSnapshot.LoadAsync(services.GetRequiredService<ArticleIndex>(),
+                services.GetRequiredService<IOptions<RefreshOptions>>().Value.SitemapShardSize, CancellationToken.None);
+            var renderers = services.GetRequiredService<SiteRenderers>();
+            var listingFiles = new List<string>();
+            foreach (var output in SiteRenderers.ListingOutputs(snapshot))
+            {
+                var rendered = await renderers.RenderAsync(output, new SiteRenderContext(snapshot, DateTimeOffset.UtcNow), CancellationToken.None);
+                listingFiles.AddRange(rendered.Files.Where(f => f.ContentType == SitePages.HtmlType).Select(f => string.Join('\t', f.Name, f.Content.ToMemory().Length, f.ContentType, f.CacheControl ?? "")));
+            }
+            var listingFile = pageFile + ".listings";
+            await File.WriteAllLinesAsync(listingFile, listingFiles);
             var pages = new UploadOnly(azurite.ConnectionString, pageFile, string.Join(',', related) + "|" + new string('0', 24), precompiled);
             await pages.RunPassAsync(azurite, pass: 0);
             return pages;
         }
 
-        public Task<(double Seconds, CpuUse Cpu)> ReplacePagesAsync(AzuriteProcess azurite) => RunPassAsync(azurite, ++_passes);
+        public Task<(double Seconds, int Files, CpuUse Cpu)> ReplacePagesAsync(AzuriteProcess azurite) => RunPassAsync(azurite, ++_passes);
 
-        private async Task<(double Seconds, CpuUse Cpu)> RunPassAsync(AzuriteProcess azurite, int pass)
+        private async Task<(double Seconds, int Files, CpuUse Cpu)> RunPassAsync(AzuriteProcess azurite, int pass)
         {
             string[] args = [UploadOnlyFlag, connectionString, pageFile, related, pass.ToString(CultureInfo.InvariantCulture)];
             var start = precompiled is null ? ThisProgram.StartInfo(args) : ThisProgram.StartInfoFrom(precompiled, args);
@@ -346,11 +371,11 @@ public static partial class ScaleBench
             {
                 throw new InvalidOperationException($"upload-only pass {pass} failed ({process.ExitCode}): {text}\n{await errors}");
             }
-            return (double.Parse(done.Groups[1].Value, CultureInfo.InvariantCulture),
-                new(emulatorCpu.TotalSeconds, double.Parse(done.Groups[2].Value, CultureInfo.InvariantCulture)));
+            return (double.Parse(done.Groups[2].Value, CultureInfo.InvariantCulture), int.Parse(done.Groups[1].Value, CultureInfo.InvariantCulture),
+                new(emulatorCpu.TotalSeconds, double.Parse(done.Groups[3].Value, CultureInfo.InvariantCulture)));
         }
 
-        [GeneratedRegex(@"Wrote \d+ pages in ([0-9.]+) s; CPU ([0-9.]+) s")]
+        [GeneratedRegex(@"Wrote (\d+) files in ([0-9.]+) s; CPU ([0-9.]+) s")]
         private static partial Regex PassLine();
 
         /// <summary>The child's side: pass 0 creates the pages; each later pass lists and replaces them, timed.</summary>
@@ -369,9 +394,27 @@ public static partial class ScaleBench
                 [ArticlePages.RelatedDigestMetadataKey] = related.Split('|')[1],
             };
             var names = Enumerable.Range(0, Large).Select(i => SampleArticles.Document(i).PageBlobName).ToList();
+            var listings = (await File.ReadAllLinesAsync(pageFile + ".listings")).Select(line => line.Split('\t')).ToList();
             var watch = Stopwatch.StartNew();
             var stored = pass == 0 ? [] : await RevisionGuard.ListAsync(container, CancellationToken.None);
-            await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (name, ct) =>
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Parallelism };
+            // As a rebuild writes its listing outputs first: each file of its size, conditional on the ETag listed.
+            await Parallel.ForEachAsync(listings, parallel, async (file, ct) =>
+            {
+                var (name, length) = (file[0], int.Parse(file[1], CultureInfo.InvariantCulture));
+                var content = new byte[length];
+                for (var at = 0; at < length; at += page.ToMemory().Length)
+                {
+                    page.ToMemory()[..Math.Min(page.ToMemory().Length, length - at)].CopyTo(content.AsMemory(at));
+                }
+                var lastSeen = stored.GetValueOrDefault(name);
+                await container.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions
+                {
+                    HttpHeaders = new BlobHttpHeaders { ContentType = file[2], CacheControl = file[3].Length == 0 ? null : file[3] },
+                    Conditions = lastSeen is null ? new BlobRequestConditions { IfNoneMatch = Azure.ETag.All } : new BlobRequestConditions { IfMatch = lastSeen.ETag },
+                }, ct);
+            });
+            await Parallel.ForEachAsync(names, parallel, async (name, ct) =>
             {
                 var lastSeen = stored.GetValueOrDefault(name);
                 if (!await RevisionGuard.UploadUnlessNewerAsync(container.GetBlobClient(name), page, ArticlePages.PageContentType, revision: 1, ct,
@@ -382,11 +425,15 @@ public static partial class ScaleBench
             });
             var seconds = watch.Elapsed.TotalSeconds;
             using var self = Process.GetCurrentProcess();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {names.Count} pages in {seconds:0.000} s; CPU {self.TotalProcessorTime.TotalSeconds:0.000} s"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {names.Count + listings.Count} files in {seconds:0.000} s; CPU {self.TotalProcessorTime.TotalSeconds:0.000} s"));
             return 0;
         }
 
-        public void Dispose() => File.Delete(pageFile);
+        public void Dispose()
+        {
+            File.Delete(pageFile);
+            File.Delete(pageFile + ".listings");
+        }
     }
 }
 

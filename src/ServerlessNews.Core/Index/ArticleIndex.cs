@@ -20,30 +20,16 @@ public sealed class ArticleIndex(TableServiceClient tables)
     }
 
     /// <summary>
-    /// Every published article's id with its document (the row's other columns, which the document holds too,
-    /// are not read), a thousand per query (the table is scanned: for operator commands such as a rebuild, never for a request).
-    /// The document is null when it is only in <c>content</c>.
+    /// Every article that has an address on the site, published or killed, with its row's summary columns, and its
+    /// packed document only <paramref name="withDocuments"/> (<see cref="DocumentOf"/>), a thousand per query (the
+    /// table is scanned: for operator commands, never for a request).
     /// </summary>
-    public async IAsyncEnumerable<(string Id, ArticleDocument? Document)> PublishedAsync([EnumeratorCancellation] CancellationToken ct)
-    {
-        // '}' follows '|': the range holds exactly the article rows.
-        var filter = TableClient.CreateQueryFilter(
-            $"RowKey gt {ArticleEntity.RowPrefix} and RowKey lt {ArticleEntity.RowPrefix[..^1] + "}"} and State eq {ArticleStates.Published}");
-        await foreach (var row in _table.QueryAsync<ArticleEntity>(filter, maxPerPage: 1000, [nameof(ArticleEntity.PartitionKey), nameof(ArticleEntity.Document)], ct))
-        {
-            yield return (row.PartitionKey, row.Document is { } packed ? Unpack(packed) : null);
-        }
-    }
-
-    /// <summary>
-    /// Every article that has an address on the site, published or killed, with its row's summary columns and not its
-    /// document (the table is scanned: for operator commands, never for a request).
-    /// </summary>
-    public async IAsyncEnumerable<ArticleEntity> OnSiteAsync([EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<ArticleEntity> OnSiteAsync([EnumeratorCancellation] CancellationToken ct, bool withDocuments = false)
     {
         var filter = TableClient.CreateQueryFilter(
             $"RowKey gt {ArticleEntity.RowPrefix} and RowKey lt {ArticleEntity.RowPrefix[..^1] + "}"} and (State eq {ArticleStates.Published} or State eq {ArticleStates.Killed})");
-        await foreach (var row in _table.QueryAsync<ArticleEntity>(filter, maxPerPage: 1000, ArticleEntity.SummaryColumns, ct))
+        IEnumerable<string> columns = withDocuments ? [.. ArticleEntity.SummaryColumns, nameof(ArticleEntity.Document)] : ArticleEntity.SummaryColumns;
+        await foreach (var row in _table.QueryAsync<ArticleEntity>(filter, maxPerPage: 1000, columns, ct))
         {
             yield return row;
         }
@@ -106,6 +92,9 @@ public sealed class ArticleIndex(TableServiceClient tables)
         }
         return packed[..length];
     }
+
+    /// <summary>The document a row read with its <see cref="ArticleEntity.Document"/> column holds; null when it did not fit in the row.</summary>
+    public static ArticleDocument? DocumentOf(ArticleEntity row) => row.Document is { } packed ? Unpack(packed) : null;
 
     private static ArticleDocument? Unpack(byte[] packed)
     {

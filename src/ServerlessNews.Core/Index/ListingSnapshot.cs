@@ -11,7 +11,7 @@ public sealed class ListingSnapshot : IListingReader
     private readonly Dictionary<string, ListingEntity[]> _listings;
     private readonly int _sitemapShardSize;
 
-    /// <param name="articles">Article rows (summary columns), published and killed.</param>
+    /// <param name="articles">Article rows (summary columns, and for a build their documents), published and killed.</param>
     /// <param name="sitemapShardSize">URLs per sitemap shard, as the refresh writes them.</param>
     public ListingSnapshot(IEnumerable<ArticleEntity> articles, int sitemapShardSize)
     {
@@ -24,10 +24,10 @@ public sealed class ListingSnapshot : IListingReader
             .ToDictionary(g => g.Key, g => g.OrderBy(r => r.RowKey, StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
     }
 
-    public static async Task<ListingSnapshot> LoadAsync(ArticleIndex index, int sitemapShardSize, CancellationToken ct)
+    public static async Task<ListingSnapshot> LoadAsync(ArticleIndex index, int sitemapShardSize, CancellationToken ct, bool withDocuments = false)
     {
         var articles = new List<ArticleEntity>();
-        await foreach (var article in index.OnSiteAsync(ct))
+        await foreach (var article in index.OnSiteAsync(ct, withDocuments))
         {
             articles.Add(article);
         }

@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
-using System.Threading.Channels;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using ServerlessNews.Articles;
 using ServerlessNews.Images;
 using ServerlessNews.Index;
 using ServerlessNews.Publishing;
@@ -34,7 +32,7 @@ public sealed record SiteDifference(string Name, string Kind, string Detail);
 /// (articles' pages and removal notices, the home page, section, tag and author fronts and month archives, feeds,
 /// sitemaps and the news sitemap, robots.txt, the 404 page). <see cref="RebuildAsync"/> writes what differs and removes
 /// what no output writes; <see cref="VerifyAsync"/> writes nothing and reports every difference, which is how an
-/// operator proves that the incremental refreshes converged. Both read every article's row once (the listings are
+/// operator proves that the incremental refreshes converged. Both read every article's row once, with its document (the listings are
 /// derived from them in memory, <see cref="ListingSnapshot"/>), render every page from that snapshot, and list
 /// <c>$web</c> once with each blob's properties, instead of reading each blob. Operator commands, not a request path, so
 /// scanning the tables and listing the container is acceptable here.
@@ -144,15 +142,16 @@ public sealed partial class SiteBuild(
 
     /// <summary>
     /// Renders every output, handing each file to <paramref name="onFile"/> with a way to render it again for another
-    /// clock period. Listing outputs first (from the snapshot), then articles' addresses: the documents are read a
-    /// thousand per query into a bounded channel (which also bounds memory) while pages render and are handed on.
+    /// clock period. Listing outputs first (from the snapshot), then articles' addresses, from the documents the
+    /// snapshot read with the rows.
     /// </summary>
     private async Task<Produced> RenderSiteAsync(
         IProgress<RebuildProgress>? progress, int parallelism, Stopwatch watch, Func<SiteFile, Func<DateTimeOffset, Task<SiteFile?>>, CancellationToken, Task> onFile,
         DateTimeOffset asOf, CancellationToken ct)
     {
         progress?.Report(new RebuildProgress(0, null, 0, watch.Elapsed, "index"));
-        var snapshot = await ListingSnapshot.LoadAsync(index, refresh.Value.SitemapShardSize, ct);
+        // One scan of the articles table: the rows with their packed documents (a few kilobytes each).
+        var snapshot = await ListingSnapshot.LoadAsync(index, refresh.Value.SitemapShardSize, ct, withDocuments: true);
         var names = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct };
 
@@ -178,29 +177,12 @@ public sealed partial class SiteBuild(
                 await onFile(notice, async period => await renderers.RenderArticleAsync(killed, null, RenderScope.ForBatch(snapshot, period), ct), ct);
             }
         }
-        var published = snapshot.Published.ToDictionary(a => a.PartitionKey, StringComparer.Ordinal);
-        var articles = Channel.CreateBounded<(string Id, ArticleDocument? Document)>(parallelism * 4);
-        var reading = Task.Run(async () =>
-        {
-            try
-            {
-                await foreach (var item in index.PublishedAsync(ct))
-                {
-                    await articles.Writer.WriteAsync(item, ct);
-                }
-                articles.Writer.Complete();
-            }
-            catch (Exception e)
-            {
-                articles.Writer.Complete(e);
-            }
-        }, ct);
         int pages = 0, skipped = 0;
-        await Parallel.ForEachAsync(articles.Reader.ReadAllAsync(ct), options, async (item, token) =>
+        await Parallel.ForEachAsync(snapshot.Published, options, async (article, token) =>
         {
-            // Documents too large for the table are read from content; an article published since the snapshot waits for the next build.
-            var document = item.Document ?? await content.LoadAsync(item.Id, token);
-            if (document is null || document.Path.Length == 0 || !published.TryGetValue(item.Id, out var article))
+            // Documents too large for the table are read from content.
+            var document = ArticleIndex.DocumentOf(article) ?? await content.LoadAsync(article.PartitionKey, token);
+            if (document is null || document.Path.Length == 0)
             {
                 Interlocked.Increment(ref skipped);
             }
@@ -213,11 +195,10 @@ public sealed partial class SiteBuild(
             var count = Volatile.Read(ref pages) + Volatile.Read(ref skipped);
             if (count % 100 == 0)
             {
-                Report(progress, count, published.Count, Volatile.Read(ref skipped), watch, "articles");
+                Report(progress, count, snapshot.Published.Count, Volatile.Read(ref skipped), watch, "articles");
             }
         });
-        await reading;
-        Report(progress, pages + skipped, published.Count, skipped, watch, "articles");
+        Report(progress, pages + skipped, snapshot.Published.Count, skipped, watch, "articles");
         return new Produced(snapshot, names, pages, skipped);
     }
 
