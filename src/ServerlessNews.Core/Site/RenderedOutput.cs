@@ -21,6 +21,13 @@ public sealed class RenderedOutput
 
     public int NumberedCount { get; set; }
 
+    /// <summary>
+    /// A blob-name prefix whose files mostly stay as they are from one render to the next (a month archive's numbered
+    /// pages): the refresh lists them once and writes only those that differ, so a publish's writes do not grow with
+    /// the month.
+    /// </summary>
+    public string? Stable { get; init; }
+
     /// <summary>Listing rows the output shows (a month: all of its rows); 0 when it has none and so no file.</summary>
     public int Rows { get; set; }
 

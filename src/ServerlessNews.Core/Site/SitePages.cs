@@ -128,12 +128,23 @@ public sealed class SitePages(
         return output;
     }
 
-    /// <summary>Every page of one month of a listing. Months before it never change when new articles arrive.</summary>
+    /// <summary>
+    /// Every page of one month of a listing, newest first, numbered from the oldest: <c>page/1/</c> holds the month's
+    /// first <see cref="RefreshOptions.ArchivePageSize"/> articles, <c>page/2/</c> the next, and the archive's own
+    /// address the newest, partly filled page. A new article lands on that page, so the numbered pages stay as they
+    /// are (a publish rewrites one page per archive, and when that page fills up, the pages either side of the new
+    /// one); only a back-dated or removed article shifts the pages after it. Months before it never change when new
+    /// articles arrive. The numbered pages are <see cref="RenderedOutput.Stable"/>: written only where they differ.
+    /// </summary>
     public async Task<RenderedOutput> RenderMonthAsync(ListingRef listing, string month, IListingReader reader, CancellationToken ct)
     {
         var archive = listing.ArchivePath(month);
-        string PagePath(int index) => index == 0 ? archive : archive + $"page/{index + 1}/";
-        var output = new RenderedOutput { Numbered = i => BlobName(PagePath(i)) };
+        var output = new RenderedOutput
+        {
+            Owned = { BlobName(archive) },
+            Numbered = i => BlobName(archive + $"page/{i + 1}/"),
+            Stable = (archive + "page/").TrimStart('/'),
+        };
         if (!Months.TryParse(month, out var start))
         {
             return output;
@@ -152,35 +163,40 @@ public sealed class SitePages(
         listing = listing with { Name = NameOf(listing, rows) };
         var newer = months.LastOrDefault(m => string.CompareOrdinal(m, month) > 0);
         var older = months.FirstOrDefault(m => string.CompareOrdinal(m, month) < 0);
-        var pages = rows.Chunk(Refresh.ArchivePageSize).ToList();
-        for (var i = 0; i < pages.Count; i++)
+        var size = Refresh.ArchivePageSize;
+        var count = (rows.Count + size - 1) / size;
+        var onNewest = rows.Count - ((count - 1) * size);
+        string PathOf(int number) => number == count ? archive : archive + $"page/{number}/";
+        string Title(int number) => Months.Display(month) + (number < count ? $", page {number}" : "");
+        for (var number = count; number >= 1; number--)
         {
+            var shown = number == count ? rows.Take(onNewest) : rows.Skip(onNewest + ((count - 1 - number) * size)).Take(size);
             var pager = new List<PagerLinkView> { new("Latest", listing.BasePath) };
             if (newer is not null)
             {
                 pager.Add(new($"Newer: {Months.Display(newer)}", listing.ArchivePath(newer)));
             }
-            if (i > 0)
+            if (number < count)
             {
-                pager.Add(new("Previous page", PagePath(i - 1), "prev"));
+                pager.Add(new("Newer page", PathOf(number + 1), "prev"));
             }
-            if (i < pages.Count - 1)
+            if (number > 1)
             {
-                pager.Add(new("Next page", PagePath(i + 1), "next"));
+                pager.Add(new("Older page", PathOf(number - 1), "next"));
             }
             if (older is not null)
             {
                 pager.Add(new($"Older: {Months.Display(older)}", listing.ArchivePath(older)));
             }
-            var heading = (listing.Kind == ListingRef.All ? "" : listing.Name + ": ") + Months.Display(month) + (i > 0 ? $", page {i + 1}" : "");
-            var view = new ListingPageView(heading, pages[i].Select(ToItem).ToArray(), pager, [])
+            var heading = (listing.Kind == ListingRef.All ? "" : listing.Name + ": ") + Title(number);
+            var view = new ListingPageView(heading, shown.Select(ToItem).ToArray(), pager, [])
             {
                 ShowSections = listing.Kind != ListingRef.SectionKind,
             };
-            var crumbs = new[] { new LinkView(Months.Display(month) + (i > 0 ? $", page {i + 1}" : ""), PagePath(i)) };
-            output.Files.Add(await ListingFileAsync(listing, PagePath(i), $"{heading} | {Site.Name}", view, [], crumbs, sections, ct));
+            var crumbs = new[] { new LinkView(Title(number), PathOf(number)) };
+            output.Files.Add(await ListingFileAsync(listing, PathOf(number), $"{heading} | {Site.Name}", view, [], crumbs, sections, ct));
         }
-        output.NumberedCount = pages.Count;
+        output.NumberedCount = count - 1;
         return output;
     }
 
