@@ -33,6 +33,8 @@ public static class AppSettings
         new("Moderation__KnownCommenterMinApproved", DeployedToAzure: false),
         new("Moderation__Classifier", DeployedToAzure: false),
         new("Moderation__ClassifierEndpoint", DeployedToAzure: false),
+        new("Moderation__FailedKeyLimit", DeployedToAzure: false),
+        new("Moderation__FailedKeyWindow", DeployedToAzure: false),
         new("Comments__MaxLength", DeployedToAzure: false),
         new("Comments__CloseAfterDays", DeployedToAzure: false),
         new("Comments__MaxDepth", DeployedToAzure: false),

@@ -120,7 +120,10 @@ public sealed partial class ModerationConsole(
 
     // ---- GET /api/moderation/queue -------------------------------------------------------------------------------
 
-    /// <summary>The queue as JSON for the console's live updates: each item's key and the same HTML the page shows.</summary>
+    /// <summary>
+    /// The queue as JSON for the console's live updates: each item's key and the same HTML the page shows, and whether
+    /// that is the whole queue (then a comment the page shows and the queue lacks was decided elsewhere).
+    /// </summary>
     public async Task<IResult> QueueAsync(HttpRequest request, CancellationToken ct)
     {
         if (credential.Refuse(request) is { } refused)
@@ -133,14 +136,15 @@ public sealed partial class ModerationConsole(
             return Problems.Validation(errors);
         }
         var csrf = credential.Sessions.Read(request)?.CsrfToken ?? "";
-        var (comments, _) = await ListAsync(status, article, null, ct);
+        var (comments, next) = await ListAsync(status, article, null, ct);
         var html = await RenderItemsAsync(comments, csrf, status, article, ct);
         var tabs = await TabsAsync(article, status, ct);
         NoStore(request);
         return TypedResults.Ok(new ConsoleQueue(
             status,
             tabs.Where(t => t.Count is not null).ToDictionary(t => t.Status, t => t.Count!.Value),
-            comments.Select((c, i) => new ConsoleQueueItem(ItemKey(c), html[i])).ToArray()));
+            comments.Select((c, i) => new ConsoleQueueItem(ItemKey(c), html[i])).ToArray(),
+            Complete: next is null));
     }
 
     // ---- POST /api/moderation/signin -----------------------------------------------------------------------------
@@ -153,7 +157,15 @@ public sealed partial class ModerationConsole(
             return await SignInPageAsync(request, StatusCodes.Status403Forbidden, "Sign in from the console's own page.", null, ct);
         }
         var key = request.HasFormContentType ? (await request.ReadFormAsync(ct))["key"].ToString() : "";
-        if (!credential.Matches(key))
+        var check = credential.Check(request, key);
+        if (check.RetryAfter is { } retryAfter)
+        {
+            LogSignInThrottled();
+            request.HttpContext.Response.Headers.RetryAfter = ModerationCredential.RetryAfterSeconds(retryAfter);
+            return await SignInPageAsync(request, StatusCodes.Status429TooManyRequests,
+                $"Too many wrong keys from this address: try again in {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalMinutes))} minutes.", null, ct);
+        }
+        if (!check.Matches)
         {
             LogSignInRefused();
             return await SignInPageAsync(request, StatusCodes.Status401Unauthorized,
@@ -474,12 +486,15 @@ public sealed partial class ModerationConsole(
     [LoggerMessage(Level = LogLevel.Warning, Message = "A moderation console sign-in was refused: wrong or missing key")]
     private partial void LogSignInRefused();
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A moderation console sign-in was refused: its address presented too many wrong keys")]
+    private partial void LogSignInThrottled();
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "A moderation console change was refused: no valid CSRF token, or another site sent it")]
     private partial void LogForgedRequest();
 }
 
 /// <summary>The console's live-update feed: the first page of one status, each item with its rendered HTML.</summary>
-public sealed record ConsoleQueue(string Status, IReadOnlyDictionary<string, int> Counts, IReadOnlyList<ConsoleQueueItem> Items);
+public sealed record ConsoleQueue(string Status, IReadOnlyDictionary<string, int> Counts, IReadOnlyList<ConsoleQueueItem> Items, bool Complete);
 
 public sealed record ConsoleQueueItem(string Key, string Html);
 

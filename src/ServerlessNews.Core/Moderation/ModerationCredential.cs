@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using ServerlessNews.Comments;
 using ServerlessNews.Http;
 
 namespace ServerlessNews.Moderation;
@@ -13,9 +14,10 @@ namespace ServerlessNews.Moderation;
 /// provision and kept in Key Vault), with no host function key to create after a deploy. With no key configured
 /// nothing passes: the API is never anonymous. The console's signed session cookie (<see cref="ModerationSession"/>),
 /// got by typing the same key once, passes too; with it, a request that changes something also needs the session's
-/// CSRF token in the <c>x-csrf-token</c> header.
+/// CSRF token in the <c>x-csrf-token</c> header. Wrong keys are counted per client address (<see cref="KeyAttempts"/>).
 /// </summary>
-public sealed class ModerationCredential(IOptions<ModerationOptions> options, TimeProvider? time = null)
+public sealed class ModerationCredential(
+    IOptions<ModerationOptions> options, IOptions<CommentOptions> comments, KeyAttempts attempts, TimeProvider? time = null)
 {
     public ModerationSession Sessions { get; } = new(options, time ?? TimeProvider.System);
 
@@ -37,14 +39,42 @@ public sealed class ModerationCredential(IOptions<ModerationOptions> options, Ti
         return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(key)), SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
     }
 
-    /// <summary>401 ProblemDetails unless the request carries the key; null when it does.</summary>
+    /// <summary>
+    /// Checks a key a client presented: a wrong one is counted against its address, and an address that presented too
+    /// many is refused whatever it presents until <see cref="KeyCheck.RetryAfter"/>.
+    /// </summary>
+    public KeyCheck Check(HttpRequest request, string presented)
+    {
+        if (presented.Length == 0)
+        {
+            return new(false, null);
+        }
+        var address = ClientAddress.BucketOf(request, comments.Value.TrustForwardedFor);
+        if (attempts.Blocked(address) is { } retryAfter)
+        {
+            return new(false, retryAfter);
+        }
+        if (Matches(presented))
+        {
+            return new(true, null);
+        }
+        attempts.Failed(address);
+        return new(false, null);
+    }
+
+    /// <summary>401 ProblemDetails unless the request carries the key (429 after too many wrong ones); null when it does.</summary>
     public IResult? Refuse(HttpRequest request)
     {
         if (options.Value.Key.Length == 0)
         {
             return Problems.Status(StatusCodes.Status401Unauthorized, "No moderation key is configured.", "Set Moderation__Key; the moderation API is never anonymous.");
         }
-        if (IsPresented(request))
+        var check = Check(request, Presented(request));
+        if (check.RetryAfter is { } retryAfter)
+        {
+            return TooManyWrongKeys(request, retryAfter);
+        }
+        if (check.Matches)
         {
             return null;
         }
@@ -57,6 +87,17 @@ public sealed class ModerationCredential(IOptions<ModerationOptions> options, Ti
             ? null
             : ForgedRequest();
     }
+
+    /// <summary>429 with Retry-After: the address presented too many wrong keys.</summary>
+    public static IResult TooManyWrongKeys(HttpRequest request, TimeSpan retryAfter)
+    {
+        request.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
+        return Problems.Status(StatusCodes.Status429TooManyRequests, "Too many wrong moderation keys.",
+            $"This address presented too many wrong keys; try again in {RetryAfterSeconds(retryAfter)} seconds.");
+    }
+
+    public static string RetryAfterSeconds(TimeSpan retryAfter) =>
+        ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>403: a request made with a session cookie but without its CSRF token, or from another site.</summary>
     public static IResult ForgedRequest() =>
@@ -74,3 +115,6 @@ public sealed class ModerationCredential(IOptions<ModerationOptions> options, Ti
         return authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase) ? authorization[BearerPrefix.Length..].Trim() : "";
     }
 }
+
+/// <summary>Whether a presented key is the moderation key, or, after too many wrong ones from its address, when to try again.</summary>
+public readonly record struct KeyCheck(bool Matches, TimeSpan? RetryAfter);

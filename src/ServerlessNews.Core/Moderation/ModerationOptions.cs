@@ -45,6 +45,17 @@ public sealed class ModerationOptions : IValidatableObject
     /// </summary>
     public string HashKey { get; set; } = "";
 
+    /// <summary>
+    /// Wrong keys one client address may present (console sign-in or API header) before it is refused for a while
+    /// (<see cref="KeyAttempts"/>). Default 10; 0 turns the limit off.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int FailedKeyLimit { get; set; } = 10;
+
+    /// <summary>The time in which an address that used up <see cref="FailedKeyLimit"/> gets all its tries back. Default 15 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan FailedKeyWindow { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Pre-moderation (default) holds what no rule decided; post-moderation approves it.</summary>
     public ModerationMode Mode { get; set; } = ModerationMode.Pre;
 

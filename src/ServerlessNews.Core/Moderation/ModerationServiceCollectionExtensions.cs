@@ -23,6 +23,7 @@ public static class ModerationServiceCollectionExtensions
                 : new NoCommentClassifier());
         services.AddSingleton<ModerationPipeline>();
         services.AddSingleton<Moderator>();
+        services.AddSingleton<KeyAttempts>();
         services.AddSingleton<ModerationCredential>();
         services.AddSingleton<ModerationApiHandler>();
         services.AddSingleton<ModerationConsole>();

@@ -1,12 +1,18 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using ServerlessNews.Comments;
 using ServerlessNews.Moderation;
 
 namespace ServerlessNews.Tests.Comments;
 
 /// <summary>The moderation API's one gate, as every host asks it (the routes are anonymous to the Functions host).</summary>
-public sealed class ModerationCredentialTests
+public sealed class ModerationCredentialTests : IDisposable
 {
+    // The limit on wrong keys off: these cases are about the key alone (ModerationConsoleTests covers the limit).
+    private readonly KeyAttempts _attempts = new(Options.Create(new ModerationOptions { FailedKeyLimit = 0 }));
+
+    public void Dispose() => _attempts.Dispose();
+
     private static HttpRequest Request(string? header = null, string? authorization = null)
     {
         var context = new DefaultHttpContext();
@@ -21,7 +27,7 @@ public sealed class ModerationCredentialTests
         return context.Request;
     }
 
-    private static ModerationCredential Credential(string key) => new(Options.Create(new ModerationOptions { Key = key }));
+    private ModerationCredential Credential(string key) => new(Options.Create(new ModerationOptions { Key = key }), Options.Create(new CommentOptions()), _attempts);
 
     [Theory]
     [InlineData("a-moderation-key-of-some-length", null)]

@@ -157,6 +157,12 @@ public sealed class ConsoleBrowserTests(BrowserFixture server) : IClassFixture<B
         await page.WaitForSelectorAsync(Key("console-keys", late), new() { Timeout = Deadline });
         Assert.Equal("1 new comment.", await page.Locator("#arrivals").TextContentAsync());
 
+        // Another moderator approves it: it leaves this queue without a reload, announced.
+        await HeldAsync(late);
+        await ApproveAsync("console-keys", late);
+        await page.WaitForSelectorAsync(Key("console-keys", late), new() { State = WaitForSelectorState.Detached, Timeout = Deadline });
+        Assert.Equal("1 comment decided elsewhere.", await page.Locator("#arrivals").TextContentAsync());
+
         // Erase Eve: from her held comment to her page, then the confirmation's button.
         await NextToAsync(page, Key("console-keys", erased2));
         await TabToAsync(page, $"{Key("console-keys", erased2)} .history a");

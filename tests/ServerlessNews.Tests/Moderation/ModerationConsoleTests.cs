@@ -27,6 +27,38 @@ public sealed class ModerationConsoleTests(CommentsFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task An_address_that_presents_ten_wrong_keys_is_refused_even_the_right_one_and_others_are_not()
+    {
+        const string guesser = "203.0.113.77";
+        HttpRequestMessage From(string address, HttpRequestMessage request)
+        {
+            request.Headers.Add("X-Forwarded-For", address);
+            return request;
+        }
+        for (var i = 0; i < 10; i++)
+        {
+            var wrong = await _console.Http.SendAsync(From(guesser, i % 2 == 0
+                ? ConsoleClient.SignIn($"guess-{i}-of-the-moderation-key")
+                : CommentsFixture.Moderation(HttpMethod.Get, "comments?status=held", key: $"guess-{i}-of-the-moderation-key")));
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        // Its tries are used up: the right key is refused too, at the sign-in and in the API's header.
+        var signIn = await _console.Http.SendAsync(From(guesser, ConsoleClient.SignIn(StorageFixture.ModerationKey)));
+        Assert.Equal(HttpStatusCode.TooManyRequests, signIn.StatusCode);
+        Assert.False(signIn.Headers.Contains("Set-Cookie"));
+        Assert.True(signIn.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Assert.StartsWith("Too many wrong keys from this address", Html.Parse(await signIn.Content.ReadAsStringAsync()).GetElementById("key-error")?.TextContent, StringComparison.Ordinal);
+        var api = await _console.Http.SendAsync(From(guesser, CommentsFixture.Moderation(HttpMethod.Get, "comments?status=held")));
+        Assert.Equal(HttpStatusCode.TooManyRequests, api.StatusCode);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+
+        // Another address signs in as ever.
+        Assert.Equal(HttpStatusCode.SeeOther, (await _console.Http.SendAsync(From("203.0.113.78", ConsoleClient.SignIn(StorageFixture.ModerationKey)))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _console.Http.SendAsync(From("203.0.113.78", CommentsFixture.Moderation(HttpMethod.Get, "comments?status=held")))).StatusCode);
+    }
+
+    [Fact]
     public async Task Signing_in_with_the_key_gives_a_strict_http_only_cookie_that_lists_and_decides()
     {
         await server.PublishAsync("console-signin");
