@@ -455,10 +455,11 @@ public sealed class SiteSeeder(IServiceProvider services)
         {
             // The articles table carries each document, which is what a rebuild reads; the content blobs a
             // publish also writes are left out to keep seeding short (the emulator slows as a container grows).
-            // The rows a publish leaves in it: the article's, its revision's, its delivery's and its path lookup.
+            // The rows a publish leaves in it: the article's, its revision's (its completion run), its delivery's and its path lookup.
             var document = SampleArticles.Document(i);
             var delivery = new DeliveryRecord($"seed-{i}", $"seed:{i}", document.Article.Revision, $"{document.Article.Id}/seed.json", "seed", DateTimeOffset.UtcNow);
             await _index.SaveAsync(document, ArticleStates.Published, ct, new CurrentRow(null), delivery);
+            await _index.MarkFollowedUpAsync(document.Article.Id, document.Article.Revision, ct);
             await _index.RecordPathAsync(document, previousPath: null, ct);
             var entity = ArticleIndex.EntityFor(document, ArticleStates.Published);
             entities[i - from] = entity;

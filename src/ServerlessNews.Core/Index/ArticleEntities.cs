@@ -66,6 +66,13 @@ public sealed class RevisionEntity : ITableEntity
 
     public long Revision { get; set; }
     public string State { get; set; } = "";
+
+    /// <summary>
+    /// What follows the index (the completion: listing rows, the outputs they change) ran for this state. Written false
+    /// with each state and true by the publish message's completion, so that a host's start queues again only the
+    /// published or killed revisions whose completion a stopped host may have cut short, not every recent one.
+    /// </summary>
+    public bool FollowedUp { get; set; }
     public string? Reason { get; set; }
     public string Source { get; set; } = "";
     public string Submission { get; set; } = "";

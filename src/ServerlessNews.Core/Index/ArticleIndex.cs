@@ -124,13 +124,13 @@ public sealed class ArticleIndex(TableServiceClient tables)
 
     /// <summary>
     /// The revisions whose publish may be unfinished: accepted or retrying (never finished), and those published or
-    /// killed since <paramref name="since"/> (what follows the index may not have run). A scan of the table's revision
-    /// rows, filtered by the service: for a host's start, never for a request.
+    /// killed since <paramref name="since"/> whose completion has not run (<see cref="RevisionEntity.FollowedUp"/>).
+    /// A scan of the table's revision rows, filtered by the service: for a host's start, never for a request.
     /// </summary>
     public async IAsyncEnumerable<RevisionEntity> UnfinishedRevisionsAsync(DateTimeOffset since, [EnumeratorCancellation] CancellationToken ct)
     {
         var filter = TableClient.CreateQueryFilter(
-            $"RowKey ge {RevisionEntity.RowPrefix} and RowKey lt {RevisionEntity.RowEnd} and (State eq {ArticleStates.Accepted} or State eq {ArticleStates.Retrying} or (Timestamp ge {since} and (State eq {ArticleStates.Published} or State eq {ArticleStates.Killed})))");
+            $"RowKey ge {RevisionEntity.RowPrefix} and RowKey lt {RevisionEntity.RowEnd} and (State eq {ArticleStates.Accepted} or State eq {ArticleStates.Retrying} or (Timestamp ge {since} and FollowedUp eq false and (State eq {ArticleStates.Published} or State eq {ArticleStates.Killed})))");
         await foreach (var row in _table.QueryAsync<RevisionEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
         {
             yield return row;
@@ -195,8 +195,23 @@ public sealed class ArticleIndex(TableServiceClient tables)
             [nameof(RevisionEntity.Revision)] = revision,
             [nameof(RevisionEntity.State)] = state,
             [nameof(RevisionEntity.Reason)] = reason,
+            [nameof(RevisionEntity.FollowedUp)] = false,
         };
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Merge, ct);
+    }
+
+    /// <summary>Records that the revision's completion ran (<see cref="RevisionEntity.FollowedUp"/>).</summary>
+    public async Task MarkFollowedUpAsync(string id, long revision, CancellationToken ct)
+    {
+        try
+        {
+            await _table.UpdateEntityAsync(new TableEntity(id, RevisionEntity.RowKeyFor(id, revision)) { [nameof(RevisionEntity.FollowedUp)] = true },
+                ETag.All, TableUpdateMode.Merge, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // No revision row (an article indexed before revisions were recorded): nothing to mark.
+        }
     }
 
     /// <summary>
@@ -271,6 +286,7 @@ public sealed class ArticleIndex(TableServiceClient tables)
             revisionRow[nameof(RevisionEntity.Revision)] = a.Revision;
             revisionRow[nameof(RevisionEntity.State)] = state;
             revisionRow[nameof(RevisionEntity.Reason)] = null;
+            revisionRow[nameof(RevisionEntity.FollowedUp)] = false;
             List<TableTransactionAction> actions =
             [
                 current is null

@@ -202,6 +202,7 @@ public sealed partial class PublishingPipeline(
         {
             // Done already, by the delivering request or a try cut short after indexing: what follows the index.
             await CompleteIndexedAsync(message, current!, ct);
+            await index.MarkFollowedUpAsync(message.ArticleId, message.Revision, ct);
             return;
         }
         var document = Normalize(await submissions.LoadAsync(message, ct), current);
@@ -214,6 +215,7 @@ public sealed partial class PublishingPipeline(
                 if (await KillAsync(document, current, delivery: null, ct))
                 {
                     await CompleteAsync(await index.GetAsync(message.ArticleId, ct), ct);
+                    await index.MarkFollowedUpAsync(message.ArticleId, message.Revision, ct);
                 }
                 return;
             default:
@@ -222,6 +224,7 @@ public sealed partial class PublishingPipeline(
                 if (await IndexAsync(document, written, new CurrentRow(current), delivery: null, ct))
                 {
                     await CompleteAsync(await index.GetAsync(message.ArticleId, ct), ct);
+                    await index.MarkFollowedUpAsync(message.ArticleId, message.Revision, ct);
                 }
                 return;
         }
