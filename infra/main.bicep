@@ -132,7 +132,7 @@ param frontDoorEnabled bool = false
 // 'unsafe-inline': a script injected into a page runs nowhere. A test recomputes the hashes from the theme.
 // The theme's inline <style> is allowed as such. Images come from the CMS's hosts (https).
 @description('Content-Security-Policy that Front Door sends with every answer. A theme override (templates container) with other inline scripts needs their sha256 hashes here.')
-param contentSecurityPolicy string = 'default-src \'self\'; script-src \'self\' \'sha256-7AXu/0oKQqiPLUS3x2ksT/YEdbl5mGq06PTlcimnvx0=\' \'sha256-PRGrKNt++PhTAFOBAwOwZwM33z+g/QEpUxQqVuDZ1Z0=\' \'sha256-Ku6vUMCW8u/RBl6dxsymeOUq91by0xFondIj6z84uJc=\'; style-src \'self\' \'unsafe-inline\'; img-src \'self\' https: data:; form-action \'self\'; frame-ancestors \'none\'; base-uri \'self\'; object-src \'none\'; upgrade-insecure-requests'
+param contentSecurityPolicy string = 'default-src \'self\'; script-src \'self\' \'sha256-7AXu/0oKQqiPLUS3x2ksT/YEdbl5mGq06PTlcimnvx0=\' \'sha256-EbAQAnfdS73bKJf3njRHZFdCyA0vHiSjy78hEYLqSFI=\' \'sha256-Ku6vUMCW8u/RBl6dxsymeOUq91by0xFondIj6z84uJc=\'; style-src \'self\' \'unsafe-inline\'; img-src \'self\' https: data:; form-action \'self\'; frame-ancestors \'none\'; base-uri \'self\'; object-src \'none\'; upgrade-insecure-requests'
 
 @description('Custom domain served through Front Door (e.g. news.example.com); empty for the Front Door endpoint\'s own host name. Needs a CNAME to the endpoint and a TXT record for validation (docs/deploy.md).')
 param customDomainName string = ''
