@@ -148,6 +148,35 @@ public sealed class SiteTests(SiteFixture storage) : IClassFixture<SiteFixture>
     }
 
     [Fact]
+    public async Task A_new_article_rewrites_only_the_newest_page_of_its_month_archive()
+    {
+        var size = SiteFixture.ArchivePageSize;
+        var first = Now.AddSeconds(-200);
+        first = Month(first) == Month(Now) ? first : new DateTimeOffset(Now.Year, Now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i <= size; i++)
+        {
+            await storage.SubmitAsync(Article($"steady-{i:D2}", "Steady", [], ["Ana Ruiz"], first.AddSeconds(i)));
+        }
+        await storage.DrainAsync();
+        var month = $"/steady/{Month(first)}/";
+        var oldest = await storage.PagePropertiesAsync(month + "page/1/");
+        Assert.Equal([$"steady-{size:D2}"], ListedIds(Html.Parse((await storage.WebFileAsync(month))!)));
+
+        await storage.SubmitAsync(Article("steady-new", "Steady", [], ["Ana Ruiz"], first.AddSeconds(size + 1)));
+        await storage.DrainAsync();
+
+        // The full page keeps its bytes and its ETag (a CDN keeps it cached); the archive's own page takes the new article.
+        Assert.Equal(oldest.ETag, (await storage.PagePropertiesAsync(month + "page/1/")).ETag);
+        var newest = Html.Parse((await storage.WebFileAsync(month))!);
+        Assert.Equal(["steady-new", $"steady-{size:D2}"], ListedIds(newest));
+        Assert.Equal(month + "page/1/", newest.QuerySelectorAll(".pager a").Single(a => a.TextContent == "Older page").GetAttribute("href"));
+        var page1 = Html.Parse((await storage.WebFileAsync(month + "page/1/"))!);
+        Assert.Equal(Enumerable.Range(0, size).Reverse().Select(i => $"steady-{i:D2}"), ListedIds(page1));
+        Assert.Equal(month, page1.QuerySelectorAll(".pager a").Single(a => a.TextContent == "Newer page").GetAttribute("href"));
+        Assert.Null(await storage.WebFileAsync(month + "page/2/"));
+    }
+
+    [Fact]
     public async Task One_publish_schedules_a_fixed_set_of_outputs_whatever_the_site_holds()
     {
         await storage.DrainAsync();
