@@ -202,7 +202,6 @@ public sealed partial class PublishingPipeline(
         {
             // Done already, by the delivering request or a try cut short after indexing: what follows the index.
             await CompleteIndexedAsync(message, current!, ct);
-            await index.MarkFollowedUpAsync(message.ArticleId, message.Revision, ct);
             return;
         }
         var document = Normalize(await submissions.LoadAsync(message, ct), current);
@@ -214,8 +213,7 @@ public sealed partial class PublishingPipeline(
             case ArticleStatus.Killed:
                 if (await KillAsync(document, current, delivery: null, ct))
                 {
-                    await CompleteAsync(await index.GetAsync(message.ArticleId, ct), ct);
-                    await index.MarkFollowedUpAsync(message.ArticleId, message.Revision, ct);
+                    await CompleteAsync(message, await index.GetAsync(message.ArticleId, ct), ct);
                 }
                 return;
             default:
@@ -223,8 +221,7 @@ public sealed partial class PublishingPipeline(
                 var written = await WriteAsync(document, RenderScope.ForOnePage(newArticle: current is null), probablyNew: current is null, current?.Path, ct);
                 if (await IndexAsync(document, written, new CurrentRow(current), delivery: null, ct))
                 {
-                    await CompleteAsync(await index.GetAsync(message.ArticleId, ct), ct);
-                    await index.MarkFollowedUpAsync(message.ArticleId, message.Revision, ct);
+                    await CompleteAsync(message, await index.GetAsync(message.ArticleId, ct), ct);
                 }
                 return;
         }
@@ -247,7 +244,7 @@ public sealed partial class PublishingPipeline(
                 await WriteAsync(document, RenderScope.ForOnePage(), probablyNew: false, previousPath: null, ct);
             }
         }
-        await CompleteAsync(current, ct);
+        await CompleteAsync(message, current, ct);
     }
 
     /// <summary>
@@ -376,22 +373,23 @@ public sealed partial class PublishingPipeline(
 
     /// <summary>
     /// What follows from an article's state as stored: a killed article's removal notice, then the observers (its
-    /// listing rows and the outputs they change, caches). Each is idempotent: a re-delivered message runs it again.
+    /// listing rows and the outputs they change, caches); then the message's revision is marked as followed up, so
+    /// that a host's start does not queue it again. Each is idempotent: a re-delivered message runs it again.
     /// </summary>
-    private async Task CompleteAsync(ArticleEntity? article, CancellationToken ct)
+    private async Task CompleteAsync(PublishMessage message, ArticleEntity? article, CancellationToken ct)
     {
-        if (article is null)
+        if (article is not null)
         {
-            return;
+            if (article.State == ArticleStates.Killed && article.Path.Length > 0)
+            {
+                await pages.WriteRemovalNoticeAsync(article.Path, article.Revision, RenderScope.ForOnePage(), ct);
+            }
+            foreach (var observer in observers)
+            {
+                await observer.ArticleChangedAsync(article, ct);
+            }
         }
-        if (article.State == ArticleStates.Killed && article.Path.Length > 0)
-        {
-            await pages.WriteRemovalNoticeAsync(article.Path, article.Revision, RenderScope.ForOnePage(), ct);
-        }
-        foreach (var observer in observers)
-        {
-            await observer.ArticleChangedAsync(article, ct);
-        }
+        await index.MarkFollowedUpAsync(message.ArticleId, message.Revision, ct);
     }
 
     /// <summary>An embargoed revision waits as an invisible queue message: durable across restarts, no polling.</summary>

@@ -17,14 +17,7 @@ public sealed class SiteFiles(BlobServiceClient blobs, ArticlePages articlePages
     /// <summary>A refresh's write: every file, as rendered, except those of its stable run that are stored as rendered.</summary>
     public async Task WriteAsync(RenderedOutput output, CancellationToken ct)
     {
-        var stored = new Dictionary<string, StoredBlob>(StringComparer.Ordinal);
-        if (output.Stable is { } prefix)
-        {
-            await foreach (var item in _web.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = prefix }, ct))
-            {
-                stored[item.Name] = StoredBlob.From(item);
-            }
-        }
+        var stored = output.Stable is { } prefix ? await RevisionGuard.ListAsync(_web, ct, prefix) : [];
         foreach (var file in output.Files)
         {
             if (stored.TryGetValue(file.Name, out var listed) && file.IsStoredAs(listed))

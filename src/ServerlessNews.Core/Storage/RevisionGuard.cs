@@ -52,13 +52,13 @@ public static class RevisionGuard
     }
 
     /// <summary>
-    /// Every blob of a container as the guard needs to know it (revision, ETag, metadata): a few list calls of
-    /// 5,000 instead of a read before each of thousands of writes.
+    /// Every blob of a container (or of its names that start with <paramref name="prefix"/>) as the guard needs to know
+    /// it (revision, ETag, metadata, content hash): a few list calls of 5,000 instead of a read before each of thousands of writes.
     /// </summary>
-    public static async Task<Dictionary<string, StoredBlob>> ListAsync(BlobContainerClient container, CancellationToken ct)
+    public static async Task<Dictionary<string, StoredBlob>> ListAsync(BlobContainerClient container, CancellationToken ct, string? prefix = null)
     {
         var blobs = new Dictionary<string, StoredBlob>(StringComparer.Ordinal);
-        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, ct))
+        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = prefix }, ct))
         {
             blobs[item.Name] = StoredBlob.From(item);
         }
