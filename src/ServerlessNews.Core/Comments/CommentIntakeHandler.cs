@@ -94,8 +94,7 @@ public sealed partial class CommentIntakeHandler(
         if (!flood.TryClaim(ipHash, emailHash, now))
         {
             LogFlood(form.ArticleId!);
-            var seconds = (int)Math.Ceiling(Options.FloodWindow.TotalSeconds);
-            request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var seconds = Problems.SetRetryAfter(request, Options.FloodWindow);
             return Problems.Status(StatusCodes.Status429TooManyRequests, "Too many comments.",
                 $"Only one comment every {seconds} seconds is accepted from one address or email; nothing was stored. Wait and post again.");
         }
@@ -103,8 +102,7 @@ public sealed partial class CommentIntakeHandler(
         {
             flood.Release(ipHash, emailHash, now);
             LogRateLimited(form.ArticleId!, limited.Limit);
-            var seconds = (int)Math.Ceiling(limited.RetryAfter.TotalSeconds);
-            request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var seconds = Problems.SetRetryAfter(request, limited.RetryAfter);
             return Problems.Status(StatusCodes.Status429TooManyRequests, "Too many comments.",
                 $"More comments than usual are arriving on {limited.Limit}; nothing was stored. Post again in {seconds} seconds.");
         }

@@ -12,6 +12,14 @@ public static class Problems
     public static IResult Validation(Dictionary<string, string[]> errors, string detail = "One or more fields are invalid; nothing was stored.") =>
         TypedResults.ValidationProblem(errors, detail: detail, title: "The request has invalid fields.");
 
+    /// <summary>Sets the response's <c>Retry-After</c> to <paramref name="wait"/> in whole seconds, rounded up, and returns them (for a 429's detail).</summary>
+    public static int SetRetryAfter(HttpRequest request, TimeSpan wait)
+    {
+        var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+        request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return seconds;
+    }
+
     public static IResult NotFound(string detail) => Status(StatusCodes.Status404NotFound, "Not found.", detail);
 
     public static IResult StorageUnavailable() =>

@@ -161,7 +161,7 @@ public sealed partial class ModerationConsole(
         if (check.RetryAfter is { } retryAfter)
         {
             LogSignInThrottled();
-            request.HttpContext.Response.Headers.RetryAfter = ModerationCredential.RetryAfterSeconds(retryAfter);
+            Problems.SetRetryAfter(request, retryAfter);
             return await SignInPageAsync(request, StatusCodes.Status429TooManyRequests,
                 $"Too many wrong keys from this address: try again in {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalMinutes))} minutes.", null, ct);
         }

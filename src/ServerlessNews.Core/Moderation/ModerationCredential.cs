@@ -91,13 +91,10 @@ public sealed class ModerationCredential(
     /// <summary>429 with Retry-After: the address presented too many wrong keys.</summary>
     public static IResult TooManyWrongKeys(HttpRequest request, TimeSpan retryAfter)
     {
-        request.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
+        var seconds = Problems.SetRetryAfter(request, retryAfter);
         return Problems.Status(StatusCodes.Status429TooManyRequests, "Too many wrong moderation keys.",
-            $"This address presented too many wrong keys; try again in {RetryAfterSeconds(retryAfter)} seconds.");
+            $"This address presented too many wrong keys; try again in {seconds} seconds.");
     }
-
-    public static string RetryAfterSeconds(TimeSpan retryAfter) =>
-        ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>403: a request made with a session cookie but without its CSRF token, or from another site.</summary>
     public static IResult ForgedRequest() =>

@@ -12,10 +12,11 @@ namespace ServerlessNews.Operations;
 /// <summary>
 /// When a host that runs the queue triggers starts, it queues again the work a killed host may have taken from the
 /// queues and not finished: every output still waiting for a refresh (a change meanwhile only touches its marker),
-/// every pending comment and every comment decided within a lease whose page was not yet
-/// current, every revision accepted but not published, and every revision published or killed within a lease whose
-/// completion (what follows the index) has not run (<see cref="Index.RevisionEntity.FollowedUp"/>). The queue listener holds a dequeued message for <see cref="QueueLease"/>, so without
-/// this a crash left that work undone, such comments undecided and such fronts stale, for ten minutes. The handlers are
+/// every pending comment and every comment decided within a lease whose page was not yet current, every revision
+/// accepted but not published, and every revision published or killed within a lease whose completion (what follows
+/// the index) has not run (<see cref="Index.RevisionEntity.FollowedUp"/>). The queue listener holds a dequeued message
+/// for <see cref="QueueLease"/>, so without this a crash left that work undone, such comments undecided and such
+/// fronts stale, for ten minutes. The handlers are
 /// idempotent (a duplicate refresh writes the same files again): a message queued here, or the held one when it comes
 /// back, finds the work done. Best effort: the held messages still come back, and the site's timer queues stale
 /// refreshes, if this start cannot reach storage. In Operations because it reaches into every area that queues work.
