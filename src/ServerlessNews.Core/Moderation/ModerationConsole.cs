@@ -38,6 +38,9 @@ public sealed partial class ModerationConsole(
     /// <summary>Comments on one page of the queue, and at most in one bulk decision.</summary>
     public const int PageSize = 50;
 
+    /// <summary>Comments shown for one article's filter, which has no later pages.</summary>
+    private const int ArticleLimit = PageSize * 4;
+
     /// <summary>The held and pending tabs count up to this many.</summary>
     public const int CountLimit = 1000;
 
@@ -144,7 +147,8 @@ public sealed partial class ModerationConsole(
             status,
             tabs.Where(t => t.Count is not null).ToDictionary(t => t.Status, t => t.Count!.Value),
             comments.Select((c, i) => new ConsoleQueueItem(ItemKey(c), html[i])).ToArray(),
-            Complete: next is null));
+            // Not when an article's list was cut at its limit: the comments past it were not decided elsewhere.
+            Complete: next is null && (article is null || comments.Count < ArticleLimit)));
     }
 
     // ---- POST /api/moderation/signin -----------------------------------------------------------------------------
@@ -303,7 +307,7 @@ public sealed partial class ModerationConsole(
             return await store.ListByStatusAsync(status, continuation, PageSize, ct);
         }
         var all = await store.ListForArticleAsync(article, status, ct);
-        return (all.Take(PageSize * 4).ToArray(), null);
+        return (all.Take(ArticleLimit).ToArray(), null);
     }
 
     private async Task<List<ConsoleTabView>> TabsAsync(string? article, string current, CancellationToken ct)
